@@ -1,0 +1,101 @@
+/**
+ * The study's settings in one object, each overridable by an environment variable.
+ *
+ * @module
+ */
+
+/** Which data set the notebooks run on. */
+export type DatasetName = "mnist" | "fashion-mnist";
+
+/** Names of the tfjs backends this project can run on, fastest first. */
+export const BACKENDS = ["blas", "wasm", "cpu"] as const;
+
+/** A tfjs backend name from {@linkcode BACKENDS}. */
+export type BackendName = typeof BACKENDS[number];
+
+/** Settings of a run: the study's values unless the environment says otherwise. */
+export interface Config {
+  /** Passes over the training set (`MLP_EPOCHS`, default 10). */
+  epochs: number;
+  /** Images per gradient step (`MLP_BATCH_SIZE`, default 256). */
+  batchSize: number;
+  /** Fraction of the training set held out for validation, taken from its end (default 0.2). */
+  validationSplit: number;
+  /** Dropout rate after each hidden layer (default 0.2). */
+  dropout: number;
+  /** Standard deviation of the Gaussian noise of the noise experiments (default 0.1). */
+  noiseStd: number;
+  /** Seed of every random choice: init, dropout, shuffling, noise (`MLP_SEED`, default 42). */
+  seed: number;
+  /** Use only the first N training images (`MLP_TRAIN_LIMIT`; undefined: all). */
+  trainLimit?: number;
+  /** Use only the first N test images (`MLP_TEST_LIMIT`; undefined: all). */
+  testLimit?: number;
+  /** Force a tfjs backend (`MLP_BACKEND`; undefined: the fastest available). */
+  backend?: BackendName;
+  /** The data set (`MLP_DATASET`, default "mnist"). */
+  dataset: DatasetName;
+}
+
+/** The original study's settings, with seed 42. */
+export const STUDY_CONFIG: Readonly<Config> = Object.freeze({
+  epochs: 10,
+  batchSize: 256,
+  validationSplit: 0.2,
+  dropout: 0.2,
+  noiseStd: 0.1,
+  seed: 42,
+  dataset: "mnist",
+});
+
+function integer(name: string, value: string, min: 0 | 1): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    const expected = min === 1 ? "a positive integer" : "a non-negative integer";
+    throw new Error(`${name}=${JSON.stringify(value)}: expected ${expected}`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(
+      `${name}=${JSON.stringify(value)}: expected one of ${allowed.join(", ")}`,
+    );
+  }
+  return value as T;
+}
+
+/**
+ * Reads the run's settings from environment variables over {@linkcode STUDY_CONFIG}.
+ *
+ * Unset or empty variables keep the study's value; invalid ones throw an Error naming the variable.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ MLP_EPOCHS: "1", MLP_TRAIN_LIMIT: "6000" });
+ * config.epochs; // 1
+ * ```
+ */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const config: Config = { ...STUDY_CONFIG };
+  const get = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const epochs = get("MLP_EPOCHS");
+  if (epochs) config.epochs = integer("MLP_EPOCHS", epochs, 1);
+  const batchSize = get("MLP_BATCH_SIZE");
+  if (batchSize) config.batchSize = integer("MLP_BATCH_SIZE", batchSize, 1);
+  const trainLimit = get("MLP_TRAIN_LIMIT");
+  if (trainLimit) config.trainLimit = integer("MLP_TRAIN_LIMIT", trainLimit, 1);
+  const testLimit = get("MLP_TEST_LIMIT");
+  if (testLimit) config.testLimit = integer("MLP_TEST_LIMIT", testLimit, 1);
+  const seed = get("MLP_SEED");
+  if (seed) config.seed = integer("MLP_SEED", seed, 0);
+  const backend = get("MLP_BACKEND");
+  if (backend) config.backend = oneOf("MLP_BACKEND", backend, BACKENDS);
+  const dataset = get("MLP_DATASET");
+  if (dataset) config.dataset = oneOf("MLP_DATASET", dataset, ["mnist", "fashion-mnist"] as const);
+  return config;
+}

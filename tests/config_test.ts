@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { loadConfig, STUDY_CONFIG } from "../lib/config.ts";
+
+Deno.test("loadConfig keeps the study's values when nothing is set", () => {
+  assert.deepEqual(loadConfig({}), { ...STUDY_CONFIG });
+  assert.deepEqual(loadConfig({ MLP_EPOCHS: "" }).epochs, 10);
+  assert.equal(STUDY_CONFIG.batchSize, 256);
+  assert.equal(STUDY_CONFIG.validationSplit, 0.2);
+  assert.equal(STUDY_CONFIG.noiseStd, 0.1);
+});
+
+Deno.test("loadConfig reads every documented variable", () => {
+  const config = loadConfig({
+    MLP_EPOCHS: "2",
+    MLP_BATCH_SIZE: "64",
+    MLP_TRAIN_LIMIT: "6000",
+    MLP_TEST_LIMIT: "2000",
+    MLP_SEED: "0",
+    MLP_BACKEND: "cpu",
+    MLP_DATASET: "fashion-mnist",
+  });
+  assert.deepEqual(
+    [config.epochs, config.batchSize, config.trainLimit, config.testLimit, config.seed],
+    [2, 64, 6000, 2000, 0],
+  );
+  assert.equal(config.backend, "cpu");
+  assert.equal(config.dataset, "fashion-mnist");
+});
+
+Deno.test("loadConfig refuses invalid values, naming the variable", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ MLP_EPOCHS: "0" }, /MLP_EPOCHS="0": expected a positive integer/],
+    [{ MLP_BATCH_SIZE: "1.5" }, /MLP_BATCH_SIZE="1.5": expected a positive integer/],
+    [{ MLP_TRAIN_LIMIT: "lots" }, /MLP_TRAIN_LIMIT="lots"/],
+    [{ MLP_TEST_LIMIT: "-3" }, /MLP_TEST_LIMIT="-3"/],
+    [{ MLP_SEED: "x" }, /MLP_SEED="x": expected a non-negative integer/],
+    [{ MLP_BACKEND: "gpu" }, /MLP_BACKEND="gpu": expected one of blas, wasm, cpu/],
+    [{ MLP_DATASET: "cifar" }, /MLP_DATASET="cifar": expected one of mnist, fashion-mnist/],
+  ];
+  for (const [env, message] of cases) assert.throws(() => loadConfig(env), message);
+});

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { initBackend } from "../lib/backend.ts";
+import { addGaussianNoise } from "../lib/noise.ts";
+import { tf } from "../lib/tf.ts";
+
+await initBackend();
+
+Deno.test("addGaussianNoise: N(0, 0.1) around the input, clipped to [0, 1], same for a seed", () => {
+  const x = tf.fill([200, 100], 0.5);
+  const a = addGaussianNoise(x, { std: 0.1, seed: 3 });
+  const b = addGaussianNoise(x, { std: 0.1, seed: 3 });
+  const c = addGaussianNoise(x, { std: 0.1, seed: 4 });
+  const values = a.dataSync() as Float32Array;
+  assert.deepEqual(a.shape, x.shape);
+  assert.deepEqual(values, b.dataSync());
+  assert.notDeepEqual(values, c.dataSync());
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+  assert.ok(Math.abs(mean - 0.5) < 0.005, `mean ${mean}`);
+  assert.ok(Math.abs(std - 0.1) < 0.005, `std ${std}`);
+  tf.dispose([x, a, b, c]);
+});
+
+Deno.test("addGaussianNoise clips to [0, 1] and std 0 changes nothing", () => {
+  const x = tf.tensor2d([[0, 1, 0.5, 0.02]]);
+  const noisy = addGaussianNoise(x, { std: 0.5, mean: 0.1, seed: 1 });
+  for (const v of noisy.dataSync()) assert.ok(v >= 0 && v <= 1, `${v}`);
+  const same = addGaussianNoise(x, { std: 0, seed: 1 });
+  assert.deepEqual(same.dataSync(), x.dataSync());
+  tf.dispose([x, noisy, same]);
+});
+
+Deno.test("addGaussianNoise refuses a negative or non-finite std and non-finite input", () => {
+  const x = tf.tensor2d([[0.1, 0.2]]);
+  const bad = tf.tensor2d([[0.1, NaN]]);
+  const before = tf.memory().numTensors;
+  assert.throws(
+    () => addGaussianNoise(x, { std: -0.1, seed: 1 }),
+    /noise std -0.1: expected a finite number ≥ 0/,
+  );
+  assert.throws(() => addGaussianNoise(x, { std: Infinity, seed: 1 }), /noise std Infinity/);
+  assert.throws(() => addGaussianNoise(x, { mean: NaN, seed: 1 }), /noise mean NaN/);
+  assert.throws(
+    () => addGaussianNoise(bad, { seed: 1 }),
+    /noise input of shape \[1,2\] holds NaN or infinite values/,
+  );
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([x, bad]);
+});

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { initBackend } from "../lib/backend.ts";
+import {
+  firstSamples,
+  normalize,
+  oneHot,
+  splitByIndices,
+  splitValidation,
+  takeSamples,
+  toTensors,
+} from "../lib/preprocess.ts";
+import { createRandom, shuffledIndices } from "../lib/random.ts";
+import { tf } from "../lib/tf.ts";
+import { patternImages } from "./idx_fixtures.ts";
+
+await initBackend();
+
+const split = {
+  images: patternImages(10, 2, 2),
+  labels: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+};
+
+Deno.test("normalize divides by 255 into float32 [0, 1]", () => {
+  const out = normalize(Uint8Array.from([0, 51, 255]));
+  assert.ok(out instanceof Float32Array);
+  assert.deepEqual([...out], [0, Math.fround(0.2), 1]);
+});
+
+Deno.test("oneHot sets one 1 per row and refuses labels beyond the classes", () => {
+  assert.deepEqual([...oneHot(Uint8Array.from([2, 0]), 3)], [0, 0, 1, 1, 0, 0]);
+  assert.throws(() => oneHot(Uint8Array.from([0, 3]), 3), /label 3 at index 1: expected 0–2/);
+});
+
+Deno.test("shuffledIndices is a permutation that repeats for a seed and differs across seeds", () => {
+  const a = shuffledIndices(1000, createRandom(7));
+  const b = shuffledIndices(1000, createRandom(7));
+  const c = shuffledIndices(1000, createRandom(8));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
+  assert.notDeepEqual([...a.subarray(0, 10)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+Deno.test("splitValidation takes the last fraction, before shuffling, as Keras does", () => {
+  const { train, validation } = splitValidation(split, 0.2);
+  assert.deepEqual([...train.labels], [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual([...validation.labels], [8, 9]);
+  assert.deepEqual(validation.images, split.images.subarray(32));
+  assert.equal(splitValidation(split, 0.25).train.labels.length, 7);
+  assert.throws(
+    () => splitValidation(split, 1),
+    /validation fraction 1: expected a number in \[0, 1\)/,
+  );
+});
+
+Deno.test("splitByIndices puts the listed samples in validation, the rest in order in train", () => {
+  const { train, validation } = splitByIndices(split, [9, 0, 4]);
+  assert.deepEqual([...validation.labels], [9, 0, 4]);
+  assert.deepEqual([...train.labels], [1, 2, 3, 5, 6, 7, 8]);
+  assert.deepEqual(validation.images.subarray(0, 4), split.images.subarray(36, 40));
+  assert.throws(() => splitByIndices(split, [1, 1]), /validation index 1 is listed twice/);
+  assert.throws(
+    () => splitByIndices(split, [10]),
+    /validation index 10: expected an integer in \[0, 10\)/,
+  );
+});
+
+Deno.test("takeSamples and firstSamples pick images with their labels", () => {
+  const picked = takeSamples(split, [3, 1]);
+  assert.deepEqual([...picked.labels], [3, 1]);
+  assert.deepEqual(picked.images.subarray(4, 8), split.images.subarray(4, 8));
+  assert.equal(firstSamples(split, 4).images.length, 16);
+  assert.equal(firstSamples(split).labels.length, 10);
+  assert.throws(() => firstSamples(split, 0), /limit 0: expected a positive integer/);
+});
+
+Deno.test("toTensors gives x [N, P] and y [N, 10] and leaves no stray tensors", () => {
+  const before = tf.memory().numTensors;
+  const { x, y } = toTensors(split);
+  assert.deepEqual(x.shape, [10, 4]);
+  assert.deepEqual(y.shape, [10, 10]);
+  assert.equal(tf.memory().numTensors, before + 2);
+  assert.deepEqual([...x.dataSync().subarray(0, 4)], [...normalize(split.images.subarray(0, 4))]);
+  assert.deepEqual([...tf.tidy(() => tf.argMax(y, 1).dataSync())], [...split.labels]);
+  tf.dispose([x, y]);
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { initBackend } from "../lib/backend.ts";
+import { loadCheckpoint } from "../lib/checkpoint.ts";
+import { evaluate } from "../lib/evaluate.ts";
+import { loadMnist } from "../lib/mnist.ts";
+import { buildMlp } from "../lib/model.ts";
+import { firstSamples, toTensors } from "../lib/preprocess.ts";
+import { tf } from "../lib/tf.ts";
+import { type BatchProgress, type EpochProgress, train } from "../lib/train.ts";
+
+await initBackend();
+const mnist = await loadMnist();
+
+Deno.test("the same seed on the same backend gives the same history; another seed does not", async () => {
+  const { x, y } = toTensors(firstSamples(mnist.train, 1000));
+  const run = async (seed: number) => {
+    const model = buildMlp({ seed });
+    const history = await train(model, x, y, { epochs: 2, batchSize: 100, seed, verbose: false });
+    const weights = model.getWeights().map((w) => [...w.dataSync()]);
+    model.dispose();
+    return { ...history, seconds: [], weights };
+  };
+  const a = await run(1);
+  const b = await run(1);
+  const c = await run(2);
+  assert.deepEqual(b, a);
+  assert.notDeepEqual(c.loss, a.loss);
+  assert.equal(a.loss.length, 2);
+  assert.equal(a.val_acc.length, 2);
+  tf.dispose([x, y]);
+});
+
+Deno.test("train takes Keras's validation split, reports progress and keeps the best checkpoint", async () => {
+  const before = tf.memory().numTensors;
+  const { x, y } = toTensors(firstSamples(mnist.train, 1000));
+  const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
+  const batches: BatchProgress[] = [];
+  const epochs: EpochProgress[] = [];
+  const beforeModel = tf.memory().numTensors;
+  const model = buildMlp({ seed: 3 });
+  const modelTensors = tf.memory().numTensors - beforeModel;
+  const history = await train(model, x, y, {
+    epochs: 3,
+    batchSize: 128,
+    validationSplit: 0.2,
+    seed: 3,
+    checkpointDir: dir,
+    verbose: false,
+    onBatchEnd: (b) => void batches.push(b),
+    onEpochEnd: (e) => void epochs.push({ ...e, history: structuredClone(e.history) }),
+  });
+  assert.equal(batches.length, 3 * Math.ceil(800 / 128));
+  assert.deepEqual(batches.slice(0, 7).map((b) => b.step), [1, 2, 3, 4, 5, 6, 7]);
+  assert.ok(batches.every((b) => b.steps === 7 && b.epochs === 3 && b.loss > 0 && b.acc >= 0));
+  assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
+  assert.ok(history.val_acc.every((a) => a > 0.5 && a <= 1));
+  const best = history.val_acc.indexOf(Math.max(...history.val_acc)) + 1;
+  assert.equal(history.bestEpoch, best);
+  assert.equal(epochs[best - 1].saved, true);
+
+  const validation = toTensors({
+    images: mnist.train.images.subarray(800 * 784, 1000 * 784),
+    labels: mnist.train.labels.subarray(800, 1000),
+  });
+  const restored = await loadCheckpoint(dir);
+  const { accuracy } = await evaluate(restored, validation.x, validation.y);
+  assert.ok(Math.abs(accuracy - history.val_acc[best - 1]) < 1e-6);
+  restored.optimizer.dispose();
+  restored.dispose();
+  tf.dispose([validation.x, validation.y, x, y]);
+  const adamMoments = 2 * model.trainableWeights.length;
+  assert.equal(tf.memory().numTensors, before + modelTensors + adamMoments);
+});
+
+Deno.test("train refuses mismatched inputs and bad settings", async () => {
+  const model = buildMlp({ inputSize: 4, classes: 2 });
+  const x = tf.zeros([10, 4]);
+  const y = tf.zeros([9, 2]);
+  await assert.rejects(train(model, x, y), /training data: x holds 10 samples but y holds 9/);
+  await assert.rejects(train(model, x, x, { epochs: 0 }), /epochs 0: expected a positive integer/);
+  await assert.rejects(train(model, x, x, { batchSize: -1 }), /batchSize -1/);
+  tf.dispose([x, y]);
+});
