@@ -1,0 +1,161 @@
+/**
+ * Digits drawn as SVG charts: a titled row of digits, and one digit with every pixel value printed.
+ *
+ * Digits are white strokes on black, as in {@link ./png.ts}.
+ *
+ * @module
+ */
+import { renderSvg } from "./chart_render.ts";
+import {
+  checkImages,
+  checkPositiveInt,
+  checkShape,
+  type DigitShape,
+  type Pixels,
+} from "./pixels.ts";
+import { digitPng, pngDataUrl } from "./png.ts";
+
+/** Options of {@linkcode digitsWithTitlesSvg}. */
+export interface TitledDigitsOptions extends DigitShape {
+  /** Digits per row before wrapping (default 5). */
+  columns?: number;
+  /** Output pixels per image pixel (default 4). */
+  scale?: number;
+  /** Title above the whole figure. */
+  title?: string;
+}
+
+/** Options of {@linkcode annotatedDigitSvg}. */
+export interface AnnotatedDigitOptions extends DigitShape {
+  /** Decimals printed: 0 for raw values 0–255, 2 for normalized values 0.00–1.00. */
+  decimals: 0 | 2;
+  /** Title above the digit. */
+  title?: string;
+  /** Side of one pixel's cell in output pixels (default 24). */
+  cellSize?: number;
+}
+
+/**
+ * Draws the chosen digits of a flat N×(rows·cols) array side by side, each under its own title.
+ *
+ * @example
+ * ```ts
+ * const svg = await digitsWithTitlesSvg(images, [0, 1], ["Label 5", "Label 0"]);
+ * const errors = await digitsWithTitlesSvg(images, [8], ["Pred 3 / True 5"]);
+ * ```
+ */
+export function digitsWithTitlesSvg(
+  images: Pixels,
+  indices: number[],
+  titles: string[],
+  opts: TitledDigitsOptions = {},
+): Promise<string> {
+  const { rows = 28, cols = 28, scale = 4, columns = 5 } = opts;
+  checkImages("digitsWithTitlesSvg", images, indices, rows, cols);
+  checkPositiveInt("digitsWithTitlesSvg", "scale", scale);
+  checkPositiveInt("digitsWithTitlesSvg", "columns", columns);
+  if (titles.length !== indices.length) {
+    throw new Error(
+      `digitsWithTitlesSvg: titles has length ${titles.length}, expected one per index (${indices.length})`,
+    );
+  }
+  const size = rows * cols;
+  const [width, height] = [cols * scale, rows * scale];
+  const panels = indices.map((index, k) => ({
+    title: { text: titles[k], anchor: "middle", fontSize: 13, fontWeight: "normal", offset: 6 },
+    width,
+    height,
+    data: {
+      values: [{
+        url: pngDataUrl(
+          digitPng(images.subarray(index * size, (index + 1) * size), { rows, cols, scale }),
+        ),
+      }],
+    },
+    mark: {
+      type: "image",
+      width,
+      height,
+      align: "left",
+      baseline: "top",
+      smooth: false,
+      aria: false,
+    },
+    encoding: { url: { field: "url", type: "nominal" }, x: { value: 0 }, y: { value: 0 } },
+  } as const));
+  return renderSvg({
+    ...(opts.title === undefined ? {} : { title: opts.title }),
+    columns: Math.min(columns, indices.length),
+    spacing: 16,
+    concat: panels,
+  });
+}
+
+/**
+ * Draws one digit as a grayscale grid with each pixel's value printed in a contrasting colour.
+ *
+ * Values print as given: pass raw bytes with `decimals: 0`, or the normalized image with
+ * `decimals: 2`. Zeros print in dim grey so that the stroke's values stand out.
+ *
+ * @example
+ * ```ts
+ * const raw = await annotatedDigitSvg(trainImages.subarray(0, 784), { decimals: 0 });
+ * ```
+ */
+export function annotatedDigitSvg(pixels: Pixels, opts: AnnotatedDigitOptions): Promise<string> {
+  const { rows = 28, cols = 28, cellSize = 24, decimals } = opts;
+  checkShape("annotatedDigitSvg", pixels.length, rows, cols);
+  checkPositiveInt("annotatedDigitSvg", "cellSize", cellSize);
+  if (decimals !== 0 && decimals !== 2) {
+    throw new Error(`annotatedDigitSvg: decimals must be 0 or 2, got ${decimals}`);
+  }
+  const top = pixels instanceof Uint8Array ? 255 : 1;
+  const cells = Array.from(pixels, (v, i) => {
+    if (Number.isNaN(v)) throw new Error(`annotatedDigitSvg: pixel ${i} is NaN`);
+    return { r: Math.floor(i / cols), c: i % cols, v, label: v.toFixed(decimals) };
+  });
+  const band = (field: string) =>
+    ({
+      field,
+      type: "ordinal",
+      axis: null,
+      scale: { paddingInner: 0, paddingOuter: 0 },
+    }) as const;
+  return renderSvg({
+    ...(opts.title === undefined ? {} : { title: opts.title }),
+    width: cols * cellSize,
+    height: rows * cellSize,
+    data: { values: cells },
+    encoding: { x: band("c"), y: band("r") },
+    layer: [
+      {
+        mark: { type: "rect", aria: false },
+        encoding: {
+          color: {
+            field: "v",
+            type: "quantitative",
+            scale: { domain: [0, top], range: ["black", "white"], clamp: true },
+            legend: null,
+          },
+        },
+      },
+      {
+        mark: {
+          type: "text",
+          aria: false,
+          fontSize: Math.round(cellSize * (decimals === 0 ? 0.42 : 0.34)),
+        },
+        encoding: {
+          text: { field: "label", type: "nominal" },
+          color: {
+            condition: [
+              { test: "datum.v == 0", value: "#555" },
+              { test: `datum.v > ${top / 2}`, value: "black" },
+            ],
+            value: "white",
+          },
+        },
+      },
+    ],
+  });
+}

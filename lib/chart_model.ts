@@ -1,0 +1,114 @@
+/**
+ * A model's layer stack drawn as SVG: one box per layer, top to bottom, joined by arrows.
+ *
+ * @module
+ */
+import { renderSvg } from "./chart_render.ts";
+
+/** One layer as the diagram shows it, e.g. from a Keras-style model summary. */
+export interface LayerInfo {
+  /** Layer name, e.g. `"dense_1"`. */
+  name: string;
+  /** Layer class, e.g. `"Dense"`. */
+  type: string;
+  /** Output shape as text, e.g. `"[null, 256]"`. */
+  outputShape: string;
+  /** Number of parameters. */
+  params: number;
+}
+
+/** Options of {@linkcode modelDiagramSvg}. */
+export interface ModelDiagramOptions {
+  /** Title above the diagram (default "Model"); the subtitle gives the total parameters. */
+  title?: string;
+}
+
+const WIDTH = 460;
+const BOX = 52;
+const GAP = 30;
+
+/**
+ * Draws the layer stack as boxes with name, type, output shape and parameter count.
+ *
+ * @example
+ * ```ts
+ * const svg = await modelDiagramSvg([
+ *   { name: "dense", type: "Dense", outputShape: "[null, 256]", params: 200960 },
+ *   { name: "output", type: "Dense", outputShape: "[null, 10]", params: 2570 },
+ * ]);
+ * ```
+ */
+export function modelDiagramSvg(
+  layers: LayerInfo[],
+  opts: ModelDiagramOptions = {},
+): Promise<string> {
+  if (layers.length === 0) throw new Error("modelDiagramSvg: layers is empty");
+  layers.forEach((layer, i) => {
+    if (!Number.isInteger(layer.params) || layer.params < 0) {
+      throw new Error(
+        `modelDiagramSvg: layer ${i} ("${layer.name}") has params ${layer.params}, expected an integer ≥ 0`,
+      );
+    }
+  });
+  const count = (n: number) => n.toLocaleString("en-US");
+  const boxes = layers.map((layer, i) => {
+    const top = i * (BOX + GAP);
+    return {
+      type: layer.type,
+      top,
+      bottom: top + BOX,
+      mid: top + BOX / 2,
+      heading: `${layer.name} (${layer.type})`,
+      detail: `output ${layer.outputShape} · ${count(layer.params)} params`,
+    };
+  });
+  const arrows = boxes.slice(1).map((box) => ({ from: box.top - GAP, to: box.top - 4 }));
+  const total = layers.reduce((sum, layer) => sum + layer.params, 0);
+  const y = (field: string) => ({ field, type: "quantitative", scale: null }) as const;
+  const category = { field: "type", type: "nominal", legend: null } as const;
+  const middle = { value: WIDTH / 2 };
+  return renderSvg({
+    title: { text: opts.title ?? "Model", subtitle: `Total params: ${count(total)}` },
+    width: WIDTH,
+    height: layers.length * BOX + (layers.length - 1) * GAP,
+    layer: [
+      {
+        data: { values: arrows },
+        layer: [
+          {
+            mark: { type: "rule", color: "#666", strokeWidth: 1.5 },
+            encoding: { x: middle, y: y("from"), y2: { field: "to" } },
+          },
+          {
+            mark: { type: "point", shape: "triangle-down", filled: true, color: "#666", size: 70 },
+            encoding: { x: middle, y: y("to") },
+          },
+        ],
+      },
+      {
+        data: { values: boxes },
+        layer: [
+          {
+            mark: { type: "rect", cornerRadius: 6, fillOpacity: 0.18, strokeWidth: 1.5 },
+            encoding: {
+              x: { value: 0 },
+              x2: { value: WIDTH },
+              y: y("top"),
+              y2: { field: "bottom" },
+              fill: category,
+              stroke: category,
+            },
+          },
+          {
+            mark: { type: "text", fontSize: 14, fontWeight: "bold", dy: -8 },
+            encoding: { x: middle, y: y("mid"), text: { field: "heading" } },
+          },
+          {
+            mark: { type: "text", fontSize: 12, dy: 10, color: "#333" },
+            encoding: { x: middle, y: y("mid"), text: { field: "detail" } },
+          },
+        ],
+      },
+    ],
+  });
+}

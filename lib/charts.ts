@@ -1,0 +1,229 @@
+/**
+ * Bar, line and heat-map charts as SVG: class counts, accuracy curves, confusion matrices.
+ *
+ * @module
+ */
+import { CHART_HEIGHT, CHART_WIDTH, PRIMARY, renderSvg } from "./chart_render.ts";
+
+/** Titles every chart carries. */
+export interface ChartTitles {
+  /** Title above the chart. */
+  title: string;
+  /** Title of the horizontal axis. */
+  xTitle: string;
+  /** Title of the vertical axis. */
+  yTitle: string;
+}
+
+/** Input of {@linkcode barChartSvg}: one bar per label. */
+export interface BarChartInput extends ChartTitles {
+  /** Category names along x, in order. */
+  labels: string[];
+  /** One value per label. */
+  values: number[];
+}
+
+/** One named line of {@linkcode lineChartSvg}. */
+export interface Series {
+  /** Name shown in the legend. */
+  name: string;
+  /** One y value per x, from the first. */
+  values: number[];
+}
+
+/** Input of {@linkcode lineChartSvg}: lines over a shared x (1, 2, … when not given). */
+export interface LineChartInput extends ChartTitles {
+  /** The lines, coloured in order. */
+  series: Series[];
+  /** Shared x values (default 1, 2, …, as epochs). */
+  x?: number[];
+}
+
+/** Input of {@linkcode heatmapSvg}: a square matrix, rows along y and columns along x. */
+export interface HeatmapInput extends ChartTitles {
+  /** Counts: `matrix[row][column]`. */
+  matrix: number[][];
+  /** Names of the rows and of the columns, in order. */
+  labels: string[];
+}
+
+/**
+ * Draws one bar per label with its value printed on top, e.g. the count of each class.
+ *
+ * @example
+ * ```ts
+ * const svg = await barChartSvg({
+ *   labels: ["0", "1"], values: [5923, 6742],
+ *   title: "Training digits per class", xTitle: "Digit", yTitle: "Count",
+ * });
+ * ```
+ */
+export function barChartSvg(input: BarChartInput): Promise<string> {
+  const { labels, values } = input;
+  if (labels.length === 0) throw new Error("barChartSvg: labels is empty");
+  if (values.length !== labels.length) {
+    throw new Error(
+      `barChartSvg: values has length ${values.length}, expected one per label (${labels.length})`,
+    );
+  }
+  checkFinite("barChartSvg", "values", values);
+  const x = { field: "label", type: "nominal", sort: null, title: input.xTitle } as const;
+  const y = { field: "value", type: "quantitative", title: input.yTitle } as const;
+  return renderSvg({
+    title: input.title,
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    data: { values: labels.map((label, i) => ({ label, value: values[i] })) },
+    encoding: { x: { ...x, axis: { labelAngle: 0 } }, y },
+    layer: [
+      { mark: { type: "bar", color: PRIMARY } },
+      {
+        mark: { type: "text", dy: -6, fontSize: 11, color: "#333" },
+        encoding: { text: { ...y, format: "," } },
+      },
+    ],
+  });
+}
+
+/**
+ * Draws one line with points per series against x, e.g. training vs validation accuracy per epoch.
+ *
+ * @example
+ * ```ts
+ * const svg = await lineChartSvg({
+ *   series: [{ name: "train", values: [0.9, 0.95] }, { name: "validation", values: [0.93, 0.96] }],
+ *   title: "Accuracy per epoch", xTitle: "Epoch", yTitle: "Accuracy",
+ * });
+ * ```
+ */
+export function lineChartSvg(input: LineChartInput): Promise<string> {
+  const { series } = input;
+  if (series.length === 0) throw new Error("lineChartSvg: series is empty");
+  const longest = Math.max(...series.map((s) => s.values.length));
+  const x = input.x ?? Array.from({ length: longest }, (_, i) => i + 1);
+  checkFinite("lineChartSvg", "x", x);
+  for (const s of series) {
+    if (s.values.length === 0 || s.values.length > x.length) {
+      throw new Error(
+        `lineChartSvg: series "${s.name}" has ${s.values.length} values, expected 1 to ${x.length}`,
+      );
+    }
+    checkFinite("lineChartSvg", `series "${s.name}"`, s.values);
+  }
+  const rows = series.flatMap((s) =>
+    s.values.map((value, i) => ({ series: s.name, x: x[i], value }))
+  );
+  const integerX = input.x === undefined;
+  return renderSvg({
+    title: input.title,
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    data: { values: rows },
+    mark: { type: "line", point: { size: 50 }, strokeWidth: 2.5 },
+    encoding: {
+      x: {
+        field: "x",
+        type: "quantitative",
+        title: input.xTitle,
+        scale: { zero: false, nice: false },
+        axis: integerX ? { tickMinStep: 1, format: "d" } : {},
+      },
+      y: { field: "value", type: "quantitative", title: input.yTitle, scale: { zero: false } },
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        sort: series.map((s) => s.name),
+        legend: { orient: "bottom", direction: "horizontal" },
+      },
+    },
+  });
+}
+
+/**
+ * Draws a square matrix of counts as shaded cells with each count printed, e.g. a confusion
+ * matrix (rows: true class on y, columns: predicted class on x). The shading is logarithmic
+ * so that small off-diagonal counts still show beside a large diagonal.
+ *
+ * @example
+ * ```ts
+ * const svg = await heatmapSvg({
+ *   matrix: [[970, 10], [3, 1017]], labels: ["0", "1"],
+ *   title: "Confusion matrix", xTitle: "Predicted", yTitle: "True",
+ * });
+ * ```
+ */
+export function heatmapSvg(input: HeatmapInput): Promise<string> {
+  const { matrix, labels } = input;
+  const n = matrix.length;
+  if (n === 0) throw new Error("heatmapSvg: matrix is empty");
+  matrix.forEach((row, i) => {
+    if (row.length !== n) {
+      throw new Error(
+        `heatmapSvg: matrix is not square: row ${i} has ${row.length} values, expected ${n}`,
+      );
+    }
+    const j = row.findIndex((v) => !Number.isFinite(v) || v < 0);
+    if (j >= 0) {
+      throw new Error(`heatmapSvg: matrix[${i}][${j}] is ${row[j]}, expected a finite count ≥ 0`);
+    }
+  });
+  if (labels.length !== n) {
+    throw new Error(`heatmapSvg: labels has length ${labels.length}, expected ${n} (matrix size)`);
+  }
+  const cells = matrix.flatMap((row, i) =>
+    row.map((value, j) => ({ row: labels[i], col: labels[j], value }))
+  );
+  const max = Math.max(...cells.map((c) => c.value));
+  const cell = Math.max(24, Math.min(44, Math.floor(440 / n)));
+  return renderSvg({
+    title: input.title,
+    width: cell * n,
+    height: cell * n,
+    data: { values: cells },
+    encoding: {
+      x: {
+        field: "col",
+        type: "ordinal",
+        sort: labels,
+        title: input.xTitle,
+        axis: { orient: "top", labelAngle: 0, domain: false, ticks: false },
+      },
+      y: {
+        field: "row",
+        type: "ordinal",
+        sort: labels,
+        title: input.yTitle,
+        axis: { domain: false, ticks: false },
+      },
+    },
+    layer: [
+      {
+        mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+        encoding: {
+          color: {
+            field: "value",
+            type: "quantitative",
+            scale: { type: "symlog", domain: [0, Math.max(max, 1)], range: ["#f7fbff", "#08306b"] },
+            legend: null,
+          },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: cell >= 36 ? 12 : 10 },
+        encoding: {
+          text: { field: "value", type: "quantitative" },
+          color: {
+            condition: { test: `log(1 + datum.value) > ${Math.log1p(max) / 2}`, value: "white" },
+            value: "#222",
+          },
+        },
+      },
+    ],
+  });
+}
+
+function checkFinite(fn: string, name: string, values: number[]): void {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw new Error(`${fn}: ${name}[${i}] is ${values[i]}, expected a finite number`);
+}

@@ -1,0 +1,124 @@
+/**
+ * Digits as PNG images: one digit, or several in a grid, white strokes on black.
+ *
+ * Pixels come as a flat row-major array: a `Uint8Array` holds raw values 0–255, a
+ * `Float32Array` holds normalized values 0–1 (values outside are clamped, as noisy
+ * images may be). Each image pixel becomes a `scale`×`scale` block (nearest neighbour).
+ *
+ * @module
+ */
+import { encode } from "fast-png";
+import {
+  checkImages,
+  checkPositiveInt,
+  checkShape,
+  type DigitShape,
+  grayByte,
+  type Pixels,
+} from "./pixels.ts";
+
+/** Options of {@linkcode digitPng}. */
+export interface DigitPngOptions extends DigitShape {
+  /** Output pixels per image pixel (default 6). */
+  scale?: number;
+}
+
+/** Options of {@linkcode digitGridPng}. */
+export interface DigitGridOptions extends DigitShape {
+  /** Digits per grid row (default 10). */
+  columns?: number;
+  /** Output pixels per image pixel (default 3). */
+  scale?: number;
+  /** Grey border between digits, in output pixels (default 2). */
+  gap?: number;
+}
+
+const GAP_GREY = 128;
+
+/**
+ * Encodes one grayscale digit as a PNG, upscaled with nearest neighbour.
+ *
+ * @example
+ * ```ts
+ * const png = digitPng(new Uint8Array(784), { scale: 4 }); // a 112×112 black square
+ * ```
+ */
+export function digitPng(pixels: Pixels, opts: DigitPngOptions = {}): Uint8Array {
+  const { rows = 28, cols = 28, scale = 6 } = opts;
+  checkShape("digitPng", pixels.length, rows, cols);
+  checkPositiveInt("digitPng", "scale", scale);
+  const out = new Uint8Array(rows * scale * cols * scale);
+  blit(out, cols * scale, 0, 0, pixels, 0, rows, cols, scale);
+  return encode({ width: cols * scale, height: rows * scale, data: out, channels: 1, depth: 8 });
+}
+
+/**
+ * Encodes the chosen digits of a flat N×(rows·cols) array as one PNG grid, row by row.
+ *
+ * @example
+ * ```ts
+ * const png = digitGridPng(images, [0, 1, 2, 3, 4], { columns: 5 });
+ * ```
+ */
+export function digitGridPng(
+  images: Pixels,
+  indices: number[],
+  opts: DigitGridOptions = {},
+): Uint8Array {
+  const { rows = 28, cols = 28, scale = 3, gap = 2 } = opts;
+  checkImages("digitGridPng", images, indices, rows, cols);
+  checkPositiveInt("digitGridPng", "scale", scale);
+  if (!Number.isInteger(gap) || gap < 0) {
+    throw new Error(`digitGridPng: gap must be an integer ≥ 0, got ${gap}`);
+  }
+  const columns = Math.min(opts.columns ?? 10, indices.length);
+  checkPositiveInt("digitGridPng", "columns", columns);
+  const gridRows = Math.ceil(indices.length / columns);
+  const width = columns * cols * scale + (columns + 1) * gap;
+  const height = gridRows * rows * scale + (gridRows + 1) * gap;
+  const out = new Uint8Array(width * height).fill(GAP_GREY);
+  indices.forEach((index, k) => {
+    const x = gap + (k % columns) * (cols * scale + gap);
+    const y = gap + Math.floor(k / columns) * (rows * scale + gap);
+    blit(out, width, x, y, images, index * rows * cols, rows, cols, scale);
+  });
+  return encode({ width, height, data: out, channels: 1, depth: 8 });
+}
+
+/**
+ * Returns a digit as a `data:image/png;base64,…` URL, for embedding in SVG or HTML.
+ *
+ * @example
+ * ```ts
+ * const url = pngDataUrl(digitPng(pixels)); // "data:image/png;base64,iVBORw0…"
+ * ```
+ */
+export function pngDataUrl(png: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < png.length; i += 0x8000) {
+    binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
+  }
+  return `data:image/png;base64,${btoa(binary)}`;
+}
+
+function blit(
+  out: Uint8Array,
+  outWidth: number,
+  x0: number,
+  y0: number,
+  pixels: Pixels,
+  offset: number,
+  rows: number,
+  cols: number,
+  scale: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = grayByte(pixels, offset + r * cols + c);
+      for (let dy = 0; dy < scale; dy++) {
+        const start = (y0 + r * scale + dy) * outWidth + x0 + c * scale;
+        out.fill(v, start, start + scale);
+      }
+    }
+  }
+}
