@@ -81,6 +81,23 @@ export function showHtml(html: string): Promise<void> {
 }
 
 /**
+ * Shows plain text as a cell output (printed with console.log outside Jupyter).
+ *
+ * Unlike console.log, whose stream output the Deno kernel may deliver after the cell has
+ * finished (and nbconvert then drops), a display output is always saved in the notebook.
+ *
+ * @example
+ * ```ts
+ * await showText(`test accuracy ${accuracy}`);
+ * ```
+ */
+export async function showText(text: string): Promise<void> {
+  const k = kernel();
+  if (k === undefined) console.log(text);
+  else await k.display({ "text/plain": text }, { raw: true });
+}
+
+/**
  * Opens an output that each `update` replaces in place (Jupyter's `display_data` then
  * `update_display_data` with one display id); the last state is what the saved notebook keeps.
  *

@@ -1,0 +1,28 @@
+/**
+ * The data set a run uses, as its settings choose it.
+ *
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { type Dataset, loadFashionMnist, loadMnist } from "./mnist.ts";
+import { firstSamples } from "./preprocess.ts";
+
+/**
+ * Loads MNIST or Fashion-MNIST (`config.dataset`), keeping the first `trainLimit` training and
+ * `testLimit` test images when those are set.
+ *
+ * @example
+ * ```ts
+ * const data = await loadDataset(loadConfig()); // MLP_DATASET, MLP_TRAIN_LIMIT, MLP_TEST_LIMIT
+ * ```
+ */
+export async function loadDataset(
+  config: Pick<Config, "dataset" | "trainLimit" | "testLimit">,
+): Promise<Dataset> {
+  const data = config.dataset === "fashion-mnist" ? await loadFashionMnist() : await loadMnist();
+  return {
+    ...data,
+    train: firstSamples(data.train, config.trainLimit),
+    test: firstSamples(data.test, config.testLimit),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Live training progress in a notebook: a progress bar and an accuracy curve updated in place.
+ *
+ * @module
+ */
+import { lineChartSvg } from "./charts.ts";
+import { liveOutput } from "./display.ts";
+import { progressHtml, type ProgressInfo, progressText } from "./progress_html.ts";
+import type { BatchProgress, EpochProgress, History } from "./train.ts";
+
+/** The callbacks {@linkcode train} takes, drawing into two live notebook outputs. */
+export interface NotebookProgress {
+  /** Updates the progress bar (at most every `everyMs` milliseconds, and at each epoch's end). */
+  onBatchEnd: (batch: BatchProgress) => Promise<void>;
+  /** Redraws the accuracy curve with the finished epoch. */
+  onEpochEnd: (epoch: EpochProgress) => Promise<void>;
+}
+
+/**
+ * The train vs validation accuracy curve of a history, per epoch, as SVG.
+ *
+ * @example
+ * ```ts
+ * await showSvg(await accuracyCurveSvg(history, "Clean model"));
+ * ```
+ */
+export function accuracyCurveSvg(history: History, title: string): Promise<string> {
+  const series = [{ name: "train", values: history.acc }];
+  if (history.val_acc.length > 0) series.push({ name: "validation", values: history.val_acc });
+  return lineChartSvg({ series, title, xTitle: "Epoch", yTitle: "Accuracy" });
+}
+
+/**
+ * Opens the live outputs of a training run and returns the callbacks that update them.
+ *
+ * Outside Jupyter the callbacks do nothing.
+ *
+ * @example
+ * ```ts
+ * await train(model, x, y, { ...config, ...notebookProgress("Clean model") });
+ * ```
+ */
+export function notebookProgress(title: string, everyMs = 250): NotebookProgress {
+  const bar = liveOutput();
+  const curve = liveOutput();
+  let last = 0;
+  let latest: ProgressInfo | undefined;
+  const draw = (info: ProgressInfo) =>
+    bar.update({ "text/html": progressHtml(info), "text/plain": progressText(info) });
+  return {
+    async onBatchEnd(batch) {
+      latest = { ...latest, ...batch };
+      const now = performance.now();
+      if (batch.step < batch.steps && now - last < everyMs) return;
+      last = now;
+      await draw(latest);
+    },
+    async onEpochEnd({ history }) {
+      const i = history.val_acc.length - 1;
+      if (latest && i >= 0) {
+        latest = { ...latest, valLoss: history.val_loss[i], valAcc: history.val_acc[i] };
+        await draw(latest);
+      }
+      await curve.update({ "image/svg+xml": await accuracyCurveSvg(history, title) });
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The study's reported numbers beside this project's, and the file that collects them.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+
+/** One reported metric: where it is stored, what it means, and the original study's value. */
+export interface StudyMetric {
+  /** Key in the results file, e.g. "clean.test_accuracy". */
+  key: string;
+  /** What the number is, for tables. */
+  label: string;
+  /** The original Keras study's value (null: not reported). */
+  original: number | null;
+  /** How to print it. */
+  format: "percent" | "count" | "seconds";
+}
+
+/** The metrics compared with the original study, in table order. */
+export const STUDY_METRICS: readonly StudyMetric[] = Object.freeze([
+  {
+    key: "clean.test_accuracy",
+    label: "Clean model, clean test set",
+    original: 0.9796,
+    format: "percent",
+  },
+  { key: "clean.test_errors", label: "Clean model, test errors", original: 204, format: "count" },
+  {
+    key: "clean.epoch_seconds",
+    label: "Clean model, seconds per epoch",
+    original: 2,
+    format: "seconds",
+  },
+  {
+    key: "noisy.noisy_test_accuracy",
+    label: "Noisy model, noisy test set",
+    original: 0.9753,
+    format: "percent",
+  },
+  {
+    key: "noisy.clean_test_accuracy",
+    label: "Noisy model, clean test set",
+    original: 0.9741,
+    format: "percent",
+  },
+  {
+    key: "leaky.best_val_accuracy",
+    label: "Clean + noisy, split after concatenating (leak): validation",
+    original: 0.99,
+    format: "percent",
+  },
+  {
+    key: "robust.best_val_accuracy",
+    label: "Clean + noisy, split first (no leak): validation",
+    original: null,
+    format: "percent",
+  },
+  {
+    key: "robust.clean_test_accuracy",
+    label: "Clean + noisy model, clean test set",
+    original: 0.9825,
+    format: "percent",
+  },
+  {
+    key: "robust.noisy_test_accuracy",
+    label: "Clean + noisy model, noisy test set",
+    original: 0.9781,
+    format: "percent",
+  },
+]);
+
+/** Results by metric key, e.g. `{ "clean.test_accuracy": 0.981 }`. */
+export type Results = Record<string, number>;
+
+/**
+ * Reads a results file; a missing file is an empty result set.
+ *
+ * @example
+ * ```ts
+ * const results = await readResults("../checkpoints/results.json");
+ * ```
+ */
+export async function readResults(path: string): Promise<Results> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return {};
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: corrupt JSON (${(error as Error).message})`);
+  }
+  if (
+    typeof parsed !== "object" || parsed === null || Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => typeof v === "number")
+  ) {
+    throw new Error(`${path}: expected an object of numbers by metric key`);
+  }
+  return parsed as Results;
+}
+
+/**
+ * Merges `updates` into the results file (created if missing) and returns the whole set.
+ *
+ * @example
+ * ```ts
+ * await recordResults("../checkpoints/results.json", { "clean.test_accuracy": 0.981 });
+ * ```
+ */
+export async function recordResults(path: string, updates: Results): Promise<Results> {
+  for (const [key, value] of Object.entries(updates)) {
+    if (!Number.isFinite(value)) {
+      throw new Error(`result ${key} = ${value}: expected a finite number`);
+    }
+  }
+  const results = { ...await readResults(path), ...updates };
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(results, null, 2) + "\n");
+  await Deno.rename(tmp, path);
+  return results;
+}
+
+function formatValue(value: number | null | undefined, format: StudyMetric["format"]): string {
+  if (value === null || value === undefined) return "—";
+  if (format === "percent") return `${(value * 100).toFixed(2)}%`;
+  if (format === "seconds") return `${value.toFixed(1)} s`;
+  return String(Math.round(value));
+}
+
+/**
+ * Table rows [metric, original, this project] for the study's metrics, formatted.
+ *
+ * @example
+ * ```ts
+ * await showHtml(htmlTable(["Metric", "Original", "This project"], resultRows(results)));
+ * ```
+ */
+export function resultRows(results: Results): string[][] {
+  return STUDY_METRICS.map((m) => [
+    m.label,
+    formatValue(m.original, m.format),
+    formatValue(results[m.key], m.format),
+  ]);
+}
+
+/**
+ * The results as a plain-text table for the terminal.
+ *
+ * @example
+ * ```ts
+ * console.log(resultsText(await readResults("checkpoints/results.json")));
+ * ```
+ */
+export function resultsText(results: Results): string {
+  const rows = [["Metric", "Original (Keras)", "This project"], ...resultRows(results)];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd();
+  return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)]
+    .join("\n");
+}

@@ -1,0 +1,144 @@
+/**
+ * Executes every notebook in quick mode through Jupyter, on copies in a temporary folder inside
+ * the repository (so the kernel finds deno.json), and checks their outputs.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { executeNotebook } from "../scripts/jupyter_setup.ts";
+import { ensureJupyterWithDenoKernel } from "../scripts/jupyter_setup.ts";
+import { readResults } from "../lib/results.ts";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const QUICK = {
+  MLP_TRAIN_LIMIT: "6000",
+  MLP_EPOCHS: "2",
+  MLP_BATCH_SIZE: "64",
+  MLP_TEST_LIMIT: "2000",
+};
+
+interface Output {
+  output_type: string;
+  data?: Record<string, string | string[]>;
+  text?: string | string[];
+  ename?: string;
+  evalue?: string;
+}
+
+async function committedNotebooks(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for await (const entry of Deno.readDir(`${root}notebooks`)) {
+    if (entry.name.endsWith(".ipynb")) {
+      files.set(entry.name, await Deno.readTextFile(`${root}notebooks/${entry.name}`));
+    }
+  }
+  return files;
+}
+
+/** Runs the notebooks in a fresh sandbox; returns each notebook's outputs and the results file. */
+async function runQuick(names: string[], env: Record<string, string>) {
+  await ensureJupyterWithDenoKernel();
+  const sandbox = await Deno.makeTempDir({ dir: root, prefix: ".nbtest-" });
+  try {
+    await Deno.mkdir(`${sandbox}/notebooks`);
+    await Deno.symlink(`${root}lib`, `${sandbox}/lib`);
+    const outputs = new Map<string, Output[]>();
+    for (const name of names) {
+      const copy = `${sandbox}/notebooks/${name}.ipynb`;
+      await Deno.copyFile(`${root}notebooks/${name}.ipynb`, copy);
+      await executeNotebook(copy, { env: { ...QUICK, ...env }, quiet: true });
+      const notebook = JSON.parse(await Deno.readTextFile(copy));
+      outputs.set(name, notebook.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []));
+    }
+    return { outputs, results: await readResults(`${sandbox}/checkpoints/results.json`) };
+  } finally {
+    await Deno.remove(sandbox, { recursive: true });
+  }
+}
+
+function text(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join("") : value ?? "";
+}
+
+function mimeCount(outputs: Output[], mime: string): number {
+  return outputs.filter((o) => o.data?.[mime] !== undefined).length;
+}
+
+function allText(outputs: Output[]): string {
+  return outputs.map((o) => text(o.text) + Object.values(o.data ?? {}).map(text).join("")).join(
+    "\n",
+  );
+}
+
+function assertOutputs(name: string, outputs: Output[], expected: Record<string, number>) {
+  const errors = outputs.filter((o) =>
+    o.output_type === "error" || o.output_type === "stream" && text(o.text).includes("error")
+  );
+  assert.deepEqual(
+    errors.map((e) => `${e.ename}: ${e.evalue}${text(e.text)}`),
+    [],
+    `${name}: error output`,
+  );
+  for (const [mime, count] of Object.entries(expected)) {
+    const found = mimeCount(outputs, mime);
+    const seen = outputs.map((o) => Object.keys(o.data ?? { [o.output_type]: "" }).join("+"));
+    assert.ok(found >= count, `${name}: expected ≥ ${count} ${mime}, found ${found} in ${seen}`);
+  }
+  for (const o of outputs.filter((o) => o.data?.["image/png"])) {
+    const png = atob(text(o.data!["image/png"]).replace(/\s/g, ""));
+    assert.equal(png.slice(1, 4), "PNG", `${name}: a PNG output that is not a PNG`);
+  }
+  for (const o of outputs.filter((o) => o.data?.["image/svg+xml"])) {
+    assert.match(
+      text(o.data!["image/svg+xml"]).trimStart(),
+      /^<svg[\s\S]*<\/svg>\s*$/,
+      `${name}: malformed SVG`,
+    );
+  }
+}
+
+Deno.test("the five notebooks run in quick mode with their pictures, tables and accuracy", async () => {
+  const before = await committedNotebooks();
+  const names = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
+  const { outputs, results } = await runQuick(names, { MLP_DATASET: "mnist" });
+  assertOutputs("01_explore", outputs.get("01_explore")!, {
+    "image/png": 2,
+    "image/svg+xml": 3,
+    "text/html": 1,
+  });
+  assertOutputs("02_preprocess", outputs.get("02_preprocess")!, {
+    "image/svg+xml": 1,
+    "text/html": 2,
+  });
+  assertOutputs("03_model", outputs.get("03_model")!, { "image/svg+xml": 1, "text/html": 2 });
+  assertOutputs("04_train", outputs.get("04_train")!, { "image/svg+xml": 4, "text/html": 2 });
+  assertOutputs("05_noise", outputs.get("05_noise")!, { "image/svg+xml": 7, "text/html": 7 });
+  const all = allText(outputs.get("03_model")!);
+  assert.match(all, /269,?322/);
+  assert.match(allText(outputs.get("04_train")!), /Pred \d \/ True \d/);
+  assert.match(allText(outputs.get("04_train")!), /Epoch 2\/2 · step 75\/75/);
+  assert.ok(
+    results["clean.test_accuracy"] > 0.85,
+    `clean test accuracy ${results["clean.test_accuracy"]}`,
+  );
+  assert.ok(results["noisy.clean_test_accuracy"] > 0.8);
+  assert.ok(results["robust.clean_test_accuracy"] > 0.85);
+  assert.ok(
+    results["leaky.best_val_accuracy"] > results["robust.best_val_accuracy"],
+    "the leak inflates validation accuracy",
+  );
+  assert.deepEqual(await committedNotebooks(), before, "the committed notebooks were rewritten");
+});
+
+Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {
+  const { outputs, results } = await runQuick(["01_explore", "04_train"], {
+    MLP_DATASET: "fashion-mnist",
+  });
+  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 2, "image/svg+xml": 3 });
+  assertOutputs("04_train", outputs.get("04_train")!, { "image/svg+xml": 4 });
+  assert.match(allText(outputs.get("01_explore")!), /Ankle boot/);
+  assert.match(allText(outputs.get("04_train")!), /Pred [A-Za-z-/ ]+ \/ True/);
+  assert.ok(
+    results["clean.test_accuracy"] > 0.7,
+    `fashion test accuracy ${results["clean.test_accuracy"]}`,
+  );
+});
