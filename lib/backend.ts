@@ -3,33 +3,53 @@
  *
  * @module
  */
+import { BLAS_BACKEND, registerBlasBackend } from "./backend_blas.ts";
+import { speedUpWasm } from "./backend_wasm_fast.ts";
 import { type BackendName, BACKENDS } from "./config.ts";
 import { tf } from "./tf.ts";
 
+/** How to get the fast backend, printed when no BLAS library is found. */
+export const BLAS_INSTALL_HINT =
+  "no BLAS library found, training on wasm (several times slower): " +
+  "install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; macOS uses " +
+  "Accelerate) or point MLP_BLAS_LIB at libopenblas";
+
+async function start(backend: BackendName): Promise<boolean> {
+  if (backend === BLAS_BACKEND && !registerBlasBackend()) return false;
+  if (backend === "wasm") speedUpWasm();
+  if (!(await tf.setBackend(backend))) return false;
+  await tf.ready();
+  return true;
+}
+
 /**
  * Activates a tfjs backend and returns its name: `name` if given, else `MLP_BACKEND` if set,
- * else the first of wasm, cpu that starts.
+ * else the first of blas (system BLAS), wasm, cpu that starts.
  *
  * A forced backend that cannot start is an Error, not a silent fallback.
  *
  * @example
  * ```ts
- * const backend = await initBackend(); // "wasm"
+ * const backend = await initBackend(); // "blas" where OpenBLAS is installed
  * ```
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
   const forced = name ?? Deno.env.get("MLP_BACKEND")?.trim() ?? "";
-  if (forced !== "" && !(BACKENDS as readonly string[]).includes(forced)) {
-    throw new Error(
-      `MLP_BACKEND=${JSON.stringify(forced)}: expected one of ${BACKENDS.join(", ")}`,
-    );
-  }
-  const candidates = forced ? [forced as BackendName] : BACKENDS.filter((b) => b !== "blas");
-  for (const backend of candidates) {
-    if (await tf.setBackend(backend)) {
-      await tf.ready();
-      return backend;
+  if (forced !== "") {
+    if (!(BACKENDS as readonly string[]).includes(forced)) {
+      throw new Error(
+        `MLP_BACKEND=${JSON.stringify(forced)}: expected one of ${BACKENDS.join(", ")}`,
+      );
     }
+    if (!(await start(forced as BackendName))) {
+      const hint = forced === BLAS_BACKEND ? `: ${BLAS_INSTALL_HINT}` : "";
+      throw new Error(`tfjs backend ${forced} could not be started${hint}`);
+    }
+    return forced as BackendName;
   }
-  throw new Error(`tfjs backend ${forced} could not be started`);
+  for (const backend of BACKENDS) {
+    if (await start(backend)) return backend;
+    if (backend === BLAS_BACKEND) console.warn(`Note: ${BLAS_INSTALL_HINT}.`);
+  }
+  throw new Error(`none of the tfjs backends ${BACKENDS.join(", ")} could be started`);
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { fusedAdam } from "./blas_adam.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 import { type LayersModel, tf } from "./tf.ts";
 
@@ -31,7 +32,8 @@ function checkPositiveInt(name: string, value: number) {
 /**
  * Builds and compiles the MLP: input → [Dense(relu) → Dropout] per hidden layer → Dense(softmax).
  *
- * Compiled with Adam, categorical cross-entropy and accuracy. The study's model
+ * Compiled with Adam (fused into one kernel per weight on the blas backend, tfjs's own Adam
+ * elsewhere), categorical cross-entropy and accuracy. The study's model
  * ([784] → 256 → 256 → [10]) has 269,322 trainable parameters.
  *
  * @example
@@ -81,7 +83,7 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
     name: "probabilities",
   }));
   model.compile({
-    optimizer: tf.train.adam(learningRate),
+    optimizer: fusedAdam(learningRate),
     loss: "categoricalCrossentropy",
     metrics: ["accuracy"],
   });

@@ -1,6 +1,7 @@
 /**
  * `deno task reproduce`: executes the five notebooks in order, in place, then prints this
- * project's results beside the original study's and leaves them in checkpoints/results.json.
+ * project's results beside the original study's, leaves them in checkpoints/results.json and
+ * copies the README's figures from the notebooks into docs/.
  *
  * @module
  */
@@ -11,6 +12,11 @@ import { ensureJupyterWithDenoKernel, executeNotebook } from "./jupyter_setup.ts
 const root = fileURLToPath(new URL("../", import.meta.url));
 const NOTEBOOKS = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
 const RESULTS = `${root}checkpoints/results.json`;
+/** Figures copied from the executed notebooks for the README: file → [notebook, cell id]. */
+const FIGURES: Record<string, [string, string]> = {
+  "docs/misclassified.svg": ["04_train", "04-10"],
+  "docs/robustness.svg": ["05_noise", "05-15"],
+};
 const QUICK_VARIABLES = ["MLP_EPOCHS", "MLP_BATCH_SIZE", "MLP_TRAIN_LIMIT", "MLP_TEST_LIMIT"];
 
 try {
@@ -30,5 +36,14 @@ for (const name of NOTEBOOKS) {
   console.log(`Executing ${name}.ipynb ...`);
   await executeNotebook(path);
   console.log(`  done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+}
+for (const [file, [name, id]] of Object.entries(FIGURES)) {
+  const notebook = JSON.parse(await Deno.readTextFile(`${root}notebooks/${name}.ipynb`));
+  const cell = notebook.cells.find((c: { id: string }) => c.id === id);
+  const svg = cell?.outputs?.find((o: { data?: object }) => o.data && "image/svg+xml" in o.data)
+    ?.data["image/svg+xml"];
+  if (svg === undefined) throw new Error(`${name}.ipynb: cell ${id} has no SVG output for ${file}`);
+  await Deno.mkdir(`${root}docs`, { recursive: true });
+  await Deno.writeTextFile(`${root}${file}`, Array.isArray(svg) ? svg.join("") : svg);
 }
 console.log(`\n${resultsText(await readResults(RESULTS))}\n\nWritten to checkpoints/results.json`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend.ts";
+import { findBlasLibrary } from "../lib/backend_blas.ts";
 import { tf } from "../lib/tf.ts";
 
 await initBackend();
@@ -35,6 +36,18 @@ Deno.test("initBackend honours MLP_BACKEND when no name is given", async () => {
   } finally {
     if (saved === undefined) Deno.env.delete("MLP_BACKEND");
     else Deno.env.set("MLP_BACKEND", saved);
+    await tf.setBackend(previous);
+  }
+});
+
+Deno.test("initBackend picks blas where a BLAS library is found, else wasm", async () => {
+  const saved = Deno.env.get("MLP_BACKEND");
+  const previous = tf.getBackend();
+  Deno.env.delete("MLP_BACKEND");
+  try {
+    assert.equal(await initBackend(), findBlasLibrary() ? "blas" : "wasm");
+  } finally {
+    if (saved !== undefined) Deno.env.set("MLP_BACKEND", saved);
     await tf.setBackend(previous);
   }
 });

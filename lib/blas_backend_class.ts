@@ -1,0 +1,87 @@
+/**
+ * The "blas" backend's class and the types its kernels share: the cpu backend plus a pool that
+ * recycles the float32 arrays of disposed tensors. A fresh zero-filled array costs more than
+ * the loop that fills it (zeroing, page faults, garbage collection), and a training step makes
+ * hundreds of them.
+ *
+ * An array is recycled only while nothing else can see it: it was made by `allocate`, never
+ * read out (`dataSync`, `data`, moving to another backend), and never passed to a kernel that
+ * is not the blas backend's own (a cpu kernel such as Slice may return a view of its input).
+ *
+ * @module
+ */
+import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import type { tf } from "./tf.ts";
+
+type DataId = Parameters<MathBackendCPU["disposeData"]>[0];
+
+/** A tensor as kernels see it: data id, shape and dtype. */
+export type TensorInfo = ReturnType<MathBackendCPU["makeTensorInfo"]>;
+/** A kernel registration: name, backend and function. */
+export type KernelConfig = Parameters<typeof tf.registerKernel>[0];
+/** A kernel's function. */
+export type KernelFunc = KernelConfig["kernelFunc"];
+
+/** Arrays shorter than this are not pooled: allocating them is cheap. */
+const MIN_POOLED_LENGTH = 4096;
+/** At most this many bytes wait in the pool; beyond that, disposed arrays go to the GC. */
+const MAX_POOLED_BYTES = 256 * 2 ** 20;
+
+/** A cpu backend whose own kernels allocate their float32 outputs from a recycling pool. */
+export class BlasBackend extends MathBackendCPU {
+  /** Free arrays by length. */
+  #free = new Map<number, Float32Array[]>();
+  #freeBytes = 0;
+  /** Arrays handed out by `allocate` that nothing outside this backend's kernels has seen. */
+  #private = new WeakSet<Float32Array>();
+
+  /** The values of `t` if it is a float32 tensor, else undefined. */
+  floatValues(t: TensorInfo): Float32Array | undefined {
+    if (t.dtype !== "float32") return undefined;
+    const values = this.data.get(t.dataId).values;
+    return values instanceof Float32Array ? values : undefined;
+  }
+
+  /** A float32 array of `length` for a kernel output; its contents are arbitrary. */
+  allocate(length: number): Float32Array {
+    if (length < MIN_POOLED_LENGTH) return new Float32Array(length);
+    const values = this.#free.get(length)?.pop();
+    if (values) this.#freeBytes -= values.byteLength;
+    const out = values ?? new Float32Array(length);
+    this.#private.add(out);
+    return out;
+  }
+
+  /** Marks the values of `dataId` as seen from outside, so they are never recycled. */
+  expose(dataId: DataId): void {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    if (values instanceof Float32Array) this.#private.delete(values);
+  }
+
+  override readSync(dataId: DataId): ReturnType<MathBackendCPU["readSync"]> {
+    this.expose(dataId);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const released = super.disposeData(dataId, force);
+    if (
+      values instanceof Float32Array && this.#private.has(values) && !this.data.has(dataId) &&
+      this.#freeBytes + values.byteLength <= MAX_POOLED_BYTES
+    ) {
+      this.#private.delete(values);
+      const free = this.#free.get(values.length) ?? [];
+      free.push(values);
+      this.#free.set(values.length, free);
+      this.#freeBytes += values.byteLength;
+    }
+    return released;
+  }
+
+  override dispose(): void {
+    this.#free.clear();
+    this.#freeBytes = 0;
+    super.dispose();
+  }
+}

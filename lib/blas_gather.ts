@@ -1,0 +1,53 @@
+/**
+ * A GatherV2 kernel for the "blas" backend that copies whole slices, e.g. the rows of a
+ * shuffled mini-batch (the cpu kernel converts every element's index to coordinates and back).
+ *
+ * @module
+ */
+import type { BlasBackend, KernelConfig, KernelFunc, TensorInfo } from "./blas_backend_class.ts";
+import { tf } from "./tf.ts";
+
+type NumericArray = Float32Array | Int32Array | Uint8Array;
+
+function isNumeric(values: unknown): values is NumericArray {
+  return values instanceof Float32Array || values instanceof Int32Array ||
+    values instanceof Uint8Array;
+}
+
+/**
+ * Creates the GatherV2 kernel: x [...outer, dim, ...inner] and indices [...k] →
+ * [...outer, ...k, ...inner]. Batched gathers (batchDims > 0) go to the cpu kernel.
+ */
+export function gatherKernel(backendName: string): KernelConfig {
+  const fallback = tf.getKernel(tf.GatherV2, backendName)!.kernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const backend = args.backend as BlasBackend;
+    const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
+    const { axis, batchDims } = args.attrs as { axis: number; batchDims?: number };
+    const values = backend.data.get(x.dataId).values;
+    const picks = backend.data.get(indices.dataId).values;
+    if ((batchDims ?? 0) !== 0 || !isNumeric(values) || !isNumeric(picks)) return fallback(args);
+    const [a] = tf.util.parseAxisParam(axis, x.shape);
+    const dim = x.shape[a];
+    for (let i = 0; i < picks.length; i++) {
+      if (!(picks[i] >= 0 && picks[i] < dim)) {
+        throw new Error(`GatherV2: index ${picks[i]} at position ${i} is not in [0, ${dim - 1}]`);
+      }
+    }
+    const outer = tf.util.sizeFromShape(x.shape.slice(0, a));
+    const inner = tf.util.sizeFromShape(x.shape.slice(a + 1));
+    const size = outer * picks.length * inner;
+    const Values = values.constructor as new (length: number) => NumericArray;
+    const out = values instanceof Float32Array ? backend.allocate(size) : new Values(size);
+    for (let o = 0, target = 0; o < outer; o++) {
+      for (let k = 0; k < picks.length; k++, target += inner) {
+        const source = (o * dim + picks[k]) * inner;
+        if (inner === 1) out[target] = values[source];
+        else out.set(values.subarray(source, source + inner), target);
+      }
+    }
+    const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];
+    return backend.makeTensorInfo(shape, x.dtype, out);
+  };
+  return { kernelName: tf.GatherV2, backendName, kernelFunc };
+}
