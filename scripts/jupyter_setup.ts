@@ -62,9 +62,9 @@ export async function executeNotebook(
     stdout: options.quiet ? "piped" : "inherit",
     stderr: options.quiet ? "piped" : "inherit",
   });
-  const { success, stderr } = await command.output();
-  if (!success) {
-    const detail = stderr ? new TextDecoder().decode(stderr).split("\n").slice(-30).join("\n") : "";
-    throw new Error(`${path}: execution failed\n${detail}`);
+  const result = await command.output();
+  if (!result.success) {
+    const log = options.quiet ? new TextDecoder().decode(result.stderr) : "";
+    throw new Error(`${path}: execution failed\n${log.split("\n").slice(-30).join("\n")}`);
   }
 }
