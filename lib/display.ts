@@ -23,6 +23,21 @@ export interface LiveOutput {
 
 type Kernel = typeof Deno.jupyter;
 
+/**
+ * Hands a bundle to the kernel, then lets the event loop turn once: the Deno kernel sends
+ * display messages from a task of its own, and without this turn a cell can finish (and the
+ * executor stop listening) before its last outputs are sent, which then go missing from the
+ * saved notebook.
+ */
+async function send(
+  k: Kernel,
+  content: Parameters<Kernel["display"]>[0],
+  options?: Parameters<Kernel["display"]>[1],
+) {
+  await k.display(content, options);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function kernel(): Kernel | undefined {
   try {
     return Deno.jupyter;
@@ -53,7 +68,7 @@ export function inJupyter(): boolean {
  */
 export async function showPng(png: Uint8Array): Promise<void> {
   const k = kernel();
-  if (k !== undefined) await k.display(k.image(png));
+  if (k !== undefined) await send(k, k.image(png));
 }
 
 /**
@@ -94,7 +109,7 @@ export function showHtml(html: string): Promise<void> {
 export async function showText(text: string): Promise<void> {
   const k = kernel();
   if (k === undefined) console.log(text);
-  else await k.display({ "text/plain": text }, { raw: true });
+  else await send(k, { "text/plain": text }, { raw: true });
 }
 
 /**
@@ -117,7 +132,7 @@ export function liveOutput(): LiveOutput {
     async update(bundle: MimeBundle): Promise<void> {
       const k = kernel();
       if (k === undefined) return;
-      await k.display(bundle, { raw: true, display_id: id, update: shown });
+      await send(k, bundle, { raw: true, display_id: id, update: shown });
       shown = true;
     },
   };
@@ -125,5 +140,5 @@ export function liveOutput(): LiveOutput {
 
 async function showBundle(bundle: MimeBundle): Promise<void> {
   const k = kernel();
-  if (k !== undefined) await k.display(bundle, { raw: true });
+  if (k !== undefined) await send(k, bundle, { raw: true });
 }
