@@ -4,16 +4,7 @@
  * @module
  */
 import type { Split } from "./mnist.ts";
-
-function imageSize(split: Split): number {
-  const n = split.labels.length;
-  if (n === 0 || split.images.length % n !== 0) {
-    throw new Error(
-      `a split of ${split.images.length} pixels and ${n} labels: expected whole images`,
-    );
-  }
-  return split.images.length / n;
-}
+import { pixelsPerImage } from "./preprocess.ts";
 
 /**
  * The pixels of image `index` (a view, no copy): rows×cols bytes.
@@ -24,7 +15,7 @@ function imageSize(split: Split): number {
  * ```
  */
 export function imageAt(split: Split, index: number): Uint8Array {
-  const size = imageSize(split);
+  const size = pixelsPerImage(split);
   if (!Number.isInteger(index) || index < 0 || index >= split.labels.length) {
     throw new Error(`image index ${index}: expected an integer in [0, ${split.labels.length})`);
   }
@@ -61,7 +52,7 @@ export function classCounts(labels: Uint8Array, classes = 10): number[] {
  * ```
  */
 export function meanImages(split: Split, classes = 10): Float32Array {
-  const size = imageSize(split);
+  const size = pixelsPerImage(split);
   const sums = new Float64Array(classes * size);
   const counts = classCounts(split.labels, classes);
   split.labels.forEach((label, i) => {

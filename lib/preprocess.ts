@@ -42,7 +42,16 @@ export function oneHot(labels: Uint8Array, classes = NUM_CLASSES): Float32Array 
   return out;
 }
 
-function pixelsPerImage(split: Split): number {
+/**
+ * Pixels per image of a split (images length / labels count), refusing splits that do not
+ * hold N > 0 whole images.
+ *
+ * @example
+ * ```ts
+ * pixelsPerImage(dataset.train); // 784
+ * ```
+ */
+export function pixelsPerImage(split: Split): number {
   const n = split.labels.length;
   if (n === 0 || split.images.length % n !== 0) {
     throw new Error(

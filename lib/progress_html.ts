@@ -3,23 +3,10 @@
  *
  * @module
  */
+import type { BatchProgress } from "./train.ts";
 
-/** Where training stands; a `BatchProgress` from train.ts fits as is. */
-export interface ProgressInfo {
-  /** 1-based epoch. */
-  epoch: number;
-  /** Number of epochs. */
-  epochs: number;
-  /** Steps done in this epoch (0 to `steps`). */
-  step: number;
-  /** Steps per epoch. */
-  steps: number;
-  /** Running training loss. */
-  loss: number;
-  /** Running training accuracy. */
-  acc: number;
-  /** Seconds since the epoch began. */
-  elapsed: number;
+/** Where training stands: a `BatchProgress` from train.ts, with the last validation metrics. */
+export interface ProgressInfo extends BatchProgress {
   /** Validation loss of the last finished epoch. */
   valLoss?: number;
   /** Validation accuracy of the last finished epoch. */

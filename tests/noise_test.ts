@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend.ts";
-import { addGaussianNoise } from "../lib/noise.ts";
+import { addGaussianNoise, withNoisyCopies } from "../lib/noise.ts";
+import { toTensors } from "../lib/preprocess.ts";
 import { tf } from "../lib/tf.ts";
 
 await initBackend();
@@ -46,4 +47,23 @@ Deno.test("addGaussianNoise refuses a negative or non-finite std and non-finite 
   );
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([x, bad]);
+});
+
+Deno.test("withNoisyCopies stacks the clean images and their seeded noisy copies", () => {
+  const split = {
+    images: Uint8Array.from([0, 255, 128, 64, 32, 16]),
+    labels: Uint8Array.from([1, 2, 0]),
+  };
+  const before = tf.memory().numTensors;
+  const { x, y } = withNoisyCopies(split, { std: 0.2, seed: 9 });
+  assert.equal(tf.memory().numTensors, before + 2);
+  assert.deepEqual(x.shape, [6, 2]);
+  assert.deepEqual(y.shape, [6, 10]);
+  const clean = toTensors(split);
+  const noisy = addGaussianNoise(clean.x, { std: 0.2, seed: 9 });
+  const values = x.dataSync();
+  assert.deepEqual(values.slice(0, 6), clean.x.dataSync());
+  assert.deepEqual(values.slice(6), noisy.dataSync());
+  assert.deepEqual([...tf.tidy(() => tf.argMax(y, 1).dataSync())], [1, 2, 0, 1, 2, 0]);
+  tf.dispose([x, y, clean.x, clean.y, noisy]);
 });
