@@ -128,6 +128,12 @@ export async function train(
 
   const n = options.validationData ? x.shape[0] : validationSplitAt(x.shape[0], validationSplit);
   if (n === 0) throw new Error(`training data of ${x.shape[0]} samples leaves none to train on`);
+  if (options.checkpointDir && !options.validationData && n === x.shape[0]) {
+    throw new Error(
+      `checkpointDir ${options.checkpointDir} keeps the best validation accuracy, but there is no ` +
+        `validation set: expected validationSplit > 0 or validationData`,
+    );
+  }
   const owned: Tensor[] = [];
   const [xTrain, yTrain] = n === x.shape[0] ? [x, y] : [tf.slice(x, 0, n), tf.slice(y, 0, n)];
   if (xTrain !== x) owned.push(xTrain, yTrain);

@@ -80,5 +80,9 @@ Deno.test("train refuses mismatched inputs and bad settings", async () => {
   await assert.rejects(train(model, x, y), /training data: x holds 10 samples but y holds 9/);
   await assert.rejects(train(model, x, x, { epochs: 0 }), /epochs 0: expected a positive integer/);
   await assert.rejects(train(model, x, x, { batchSize: -1 }), /batchSize -1/);
+  await assert.rejects(
+    train(model, x, x, { validationSplit: 0, checkpointDir: "best/ckpt" }),
+    /checkpointDir best\/ckpt keeps the best validation accuracy, but there is no validation set/,
+  );
   tf.dispose([x, y]);
 });
