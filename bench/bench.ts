@@ -163,7 +163,8 @@ async function runProfile(backend: string): Promise<void> {
   console.log(
     `${backend}: ${stepMs.toFixed(2)} ms per training step (batch ${BATCH_SIZE}), ` +
       `${kernelMs.toFixed(2)} ms of it in kernels under tf.profile (which reads every output ` +
-      `back, so blas cannot recycle arrays while profiling)\n`,
+      `back, so blas cannot recycle arrays while profiling; the in-place Adam update and the ` +
+      `dropout masks run outside kernels)\n`,
   );
   console.log("| kernel | ms/step | calls/step | ns/output element |");
   console.log("|---|--:|--:|--:|");

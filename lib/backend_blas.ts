@@ -20,10 +20,12 @@ import { batchMatMulKernel, fusedMatMulKernel } from "./blas_matmul.ts";
 import { adamUpdateKernel } from "./blas_adam.ts";
 import { elementwiseKernels } from "./blas_elementwise.ts";
 import { gatherKernel } from "./blas_gather.ts";
-import { softmaxKernel, sumKernel } from "./blas_reduce.ts";
+import { crossentropyGradient, lossKernels } from "./blas_loss.ts";
+import { meanKernel, softmaxKernel, sumKernel } from "./blas_reduce.ts";
 
 export { findBlasLibrary } from "./blas_ffi.ts";
 export { fusedAdam, FusedAdamOptimizer } from "./blas_adam.ts";
+export { fuseCrossentropy } from "./blas_loss.ts";
 
 /** Name under which the backend is registered with TensorFlow.js. */
 export const BLAS_BACKEND = "blas";
@@ -97,9 +99,11 @@ export function registerBlasBackend(): boolean {
     fusedMatMulKernel(blas, BLAS_BACKEND),
     gatherKernel(BLAS_BACKEND),
     sumKernel(BLAS_BACKEND),
+    meanKernel(BLAS_BACKEND),
     softmaxKernel(BLAS_BACKEND),
     ...elementwiseKernels(BLAS_BACKEND),
     adamUpdateKernel(BLAS_BACKEND),
+    ...lossKernels(BLAS_BACKEND),
   ];
   for (const config of overrides) {
     if (tf.getKernel(config.kernelName, BLAS_BACKEND)) {
@@ -107,6 +111,7 @@ export function registerBlasBackend(): boolean {
     }
     tf.registerKernel(config);
   }
+  tf.registerGradient(crossentropyGradient);
   tf.registerBackend(BLAS_BACKEND, () => new BlasBackend(), 0);
   return true;
 }

@@ -4,9 +4,10 @@
  * the loop that fills it (zeroing, page faults, garbage collection), and a training step makes
  * hundreds of them.
  *
- * An array is recycled only while nothing else can see it: it was made by `allocate`, never
- * read out (`dataSync`, `data`, moving to another backend), and never passed to a kernel that
- * is not the blas backend's own (a cpu kernel such as Slice may return a view of its input).
+ * An array is recycled, or updated in place by the fused Adam optimizer, only while nothing else
+ * can see it: it was made by `allocate`, never read out (`dataSync`, `data`, moving to another
+ * backend), and never passed to a kernel that is not the blas backend's own (a cpu kernel such
+ * as Slice may return a view of its input).
  *
  * @module
  */
@@ -44,12 +45,22 @@ export class BlasBackend extends MathBackendCPU {
 
   /** A float32 array of `length` for a kernel output; its contents are arbitrary. */
   allocate(length: number): Float32Array {
-    if (length < MIN_POOLED_LENGTH) return new Float32Array(length);
-    const values = this.#free.get(length)?.pop();
+    const values = length < MIN_POOLED_LENGTH ? undefined : this.#free.get(length)?.pop();
     if (values) this.#freeBytes -= values.byteLength;
     const out = values ?? new Float32Array(length);
     this.#private.add(out);
     return out;
+  }
+
+  /**
+   * The values of float32 `t` if only `t` can see them (made by `allocate`, never exposed, and
+   * held by no other tensor), so that they may be overwritten in place; else undefined.
+   */
+  ownValues(t: TensorInfo): Float32Array | undefined {
+    if (t.dtype !== "float32" || !this.data.has(t.dataId)) return undefined;
+    const { values, refCount } = this.data.get(t.dataId);
+    if (!(values instanceof Float32Array) || refCount !== 1) return undefined;
+    return this.#private.has(values) ? values : undefined;
   }
 
   /** Marks the values of `dataId` as seen from outside, so they are never recycled. */
@@ -68,7 +79,7 @@ export class BlasBackend extends MathBackendCPU {
     const released = super.disposeData(dataId, force);
     if (
       values instanceof Float32Array && this.#private.has(values) && !this.data.has(dataId) &&
-      this.#freeBytes + values.byteLength <= MAX_POOLED_BYTES
+      values.length >= MIN_POOLED_LENGTH && this.#freeBytes + values.byteLength <= MAX_POOLED_BYTES
     ) {
       this.#private.delete(values);
       const free = this.#free.get(values.length) ?? [];

@@ -1,5 +1,5 @@
 /**
- * Float32 Sum and Softmax kernels for the "blas" backend that reduce in place instead of
+ * Float32 Sum, Mean and Softmax kernels for the "blas" backend that reduce in place instead of
  * transposing first (the cpu Sum transposes a [batch, units] gradient to sum over the batch).
  *
  * Sums accumulate in float64 in index order, like the cpu kernel, so results are deterministic.
@@ -56,6 +56,31 @@ export function sumKernel(backendName: string): KernelConfig {
     return backend.makeTensorInfo(shape, "float32", out);
   };
   return { kernelName: tf.Sum, backendName, kernelFunc };
+}
+
+/**
+ * Creates the Mean kernel: like the cpu kernel, divides every element by the number summed
+ * (rounding to float32), then sums over `axis` with the Sum kernel.
+ */
+export function meanKernel(backendName: string): KernelConfig {
+  const fallback = tf.getKernel(tf.Mean, backendName)!.kernelFunc;
+  const sum = sumKernel(backendName).kernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const backend = args.backend as BlasBackend;
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis } = args.attrs as { axis: number | number[] };
+    const values = backend.floatValues(x);
+    if (values === undefined) return fallback(args);
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    const count = Math.fround(axes.reduce((n, a) => n * x.shape[a], 1));
+    const scaled = backend.allocate(values.length);
+    for (let i = 0; i < values.length; i++) scaled[i] = values[i] / count;
+    const input = backend.makeTensorInfo(x.shape, "float32", scaled);
+    const out = sum({ inputs: { x: input }, backend, attrs: args.attrs }) as TensorInfo;
+    backend.disposeIntermediateTensorInfo(input);
+    return out;
+  };
+  return { kernelName: tf.Mean, backendName, kernelFunc };
 }
 
 /** Creates the Softmax kernel over the last axis: exp(x - max) / Σ exp(x - max), row by row. */

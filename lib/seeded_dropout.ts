@@ -8,8 +8,36 @@
  *
  * @module
  */
-import { createRandom } from "./random.ts";
 import { type Tensor, tf } from "./tf.ts";
+
+/**
+ * Fills `mask` with 1/keep where a uniform draw in [0, 1) is below `keep`, else 0: the draws of
+ * `createRandom(seed).float()` from random.ts (xoroshiro128+ from pure-rand, two 32-bit outputs
+ * per draw, masked to 26 and 27 bits), inlined so that the generator's state stays in locals.
+ */
+function fillMask(mask: Float32Array, seed: number, keep: number): void {
+  let s01 = -1, s00 = ~seed, s11 = seed | 0, s10 = 0;
+  const scale = 1 / keep;
+  for (let i = 0; i < mask.length; i++) {
+    const high = (s00 + s10) & 0x3ffffff;
+    let a0 = s10 ^ s00, a1 = s11 ^ s01, t00 = s00, t01 = s01;
+    s00 = t00 << 24 ^ t01 >>> 8 ^ a0 ^ a0 << 16;
+    s01 = t01 << 24 ^ t00 >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
+    s10 = a1 << 5 ^ a0 >>> 27;
+    s11 = a0 << 5 ^ a1 >>> 27;
+    const low = (s00 + s10) & 0x7ffffff;
+    a0 = s10 ^ s00;
+    a1 = s11 ^ s01;
+    t00 = s00;
+    t01 = s01;
+    s00 = t00 << 24 ^ t01 >>> 8 ^ a0 ^ a0 << 16;
+    s01 = t01 << 24 ^ t00 >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
+    s10 = a1 << 5 ^ a0 >>> 27;
+    s11 = a0 << 5 ^ a1 >>> 27;
+    // Branch-free: the comparison is unpredictable; the sum is exact (26 + 27 bits).
+    mask[i] = scale * +(high * 2 ** -26 + low * 2 ** -53 < keep);
+  }
+}
 
 /** Arguments of {@linkcode SeededDropout}. */
 export interface SeededDropoutArgs {
@@ -46,9 +74,8 @@ export class SeededDropout extends tf.layers.Layer {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return input;
     const keep = 1 - this.rate;
-    const random = createRandom((Math.imul(this.seed, 0x9e3779b1) + this.#calls++) | 0);
     const mask = new Float32Array(input.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = random.float() < keep ? 1 / keep : 0;
+    fillMask(mask, (Math.imul(this.seed, 0x9e3779b1) + this.#calls++) | 0, keep);
     return tf.tidy(() => tf.mul(input, tf.tensor(mask, input.shape)));
   }
 

@@ -6,11 +6,13 @@ import {
   registerBlasBackend,
 } from "../lib/backend_blas.ts";
 import { speedUpWasm } from "../lib/backend_wasm_fast.ts";
+import { ACCURACY, CROSSENTROPY, fuseCrossentropy } from "../lib/blas_loss.ts";
 import { evaluate } from "../lib/evaluate.ts";
 import { loadMnist } from "../lib/mnist.ts";
 import { buildMlp } from "../lib/model.ts";
 import { firstSamples, toTensors } from "../lib/preprocess.ts";
 import { createRandom } from "../lib/random.ts";
+import { SeededDropout } from "../lib/seeded_dropout.ts";
 import { type Sequential, type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/train.ts";
 
@@ -288,7 +290,7 @@ blasTest("elementwise kernels on blas match cpu, broadcasting included", async (
   await assertSameAsCpu("relu int32", () => tf.relu(tf.tensor1d([-3, 0, 4], "int32")));
 });
 
-blasTest("Sum, Softmax and GatherV2 on blas match cpu", async () => {
+blasTest("Sum, Mean, Softmax and GatherV2 on blas match cpu", async () => {
   const shape = [4, 5, 6];
   const axes: (number | number[] | undefined)[] = [
     undefined,
@@ -307,11 +309,18 @@ blasTest("Sum, Softmax and GatherV2 on blas match cpu", async () => {
         `sum axis ${JSON.stringify(axis)} keepDims ${keepDims}`,
         () => tf.sum(tensor(shape, 20), axis, keepDims),
       );
+      await assertSameAsCpu(
+        `mean axis ${JSON.stringify(axis)} keepDims ${keepDims}`,
+        () => tf.mean(tensor(shape, 19), axis, keepDims),
+      );
     }
   }
   await assertSameAsCpu("sum int32", () => tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32"), 0));
   await assertSameAsCpu("sum bool", () => tf.sum(tf.tensor1d([true, false, true], "bool")));
   await assertSameAsCpu("sum scalar", () => tf.sum(tf.scalar(3)));
+  await assertSameAsCpu("mean int32", () => tf.mean(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32")));
+  await assertSameAsCpu("mean scalar", () => tf.mean(tf.scalar(3)));
+  await assertSameAsCpu("mean [256]", () => tf.mean(tensor([256], 18)));
   await assertSameAsCpu("softmax", () => tf.softmax(tf.mul(tensor([7, 10], 21), 20)));
   await assertSameAsCpu("softmax 3d", () => tf.softmax(tensor([2, 3, 4], 22)));
   await assertSameAsCpu("softmax 1d", () => tf.softmax(tensor([5], 23)));
@@ -492,3 +501,120 @@ Deno.test("speedUpWasm keeps wasm's matMul results, transposed and fused", async
     );
   }
 });
+
+Deno.test("SeededDropout draws its masks from createRandom's sequence, bit for bit", async () => {
+  for (const [seed, rate, calls] of [[42, 0.2, 0], [-7, 0.5, 3], [2 ** 40, 0.1, 1]]) {
+    const layer = new SeededDropout({ rate, seed, calls });
+    const [out] = await runOn(
+      "cpu",
+      () => layer.apply(tf.ones([3, 1000]), { training: true }) as Tensor,
+    );
+    const random = createRandom((Math.imul(seed, 0x9e3779b1) + calls) | 0);
+    const keep = 1 - rate;
+    const want = out.values.map(() => Math.fround(random.float() < keep ? 1 / keep : 0));
+    assert.deepEqual(out.values, want, `seed ${seed}, rate ${rate}, call ${calls}`);
+  }
+});
+
+/** Probabilities [rows, classes] with exact zeros, exact ones, ties and rows not summing to 1. */
+function probabilities(rows: number, classes: number, seed: number): Tensor {
+  const raw = values([rows, classes], seed).map((v, i) =>
+    i % 7 === 0 ? 0 : i % 11 === 0 ? 0.5 : Math.abs(v)
+  );
+  raw.fill(0, 0, classes).fill(1, 0, 1);
+  return tf.tensor(raw, [rows, classes]);
+}
+
+/** One-hot labels [rows, classes] from deterministic classes. */
+function oneHot(rows: number, classes: number, seed: number): Tensor {
+  const random = createRandom(seed);
+  const labels = Array.from({ length: rows }, () => random.int(0, classes - 1));
+  return tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), classes), "float32");
+}
+
+/** The fused cross-entropy kernel's loss, and its gradient for yPred weighted per row. */
+function fusedLoss(yTrue: Tensor, yPred: Tensor, weights: Tensor): Tensor[] {
+  const loss = (p: Tensor) =>
+    tf.engine().runKernel(CROSSENTROPY, { yTrue, yPred: p }, { epsilon: 1e-7 }) as Tensor;
+  return [loss(yPred), tf.grad((p: Tensor) => tf.sum(tf.mul(loss(p), weights)))(yPred)];
+}
+
+/** tfjs-layers' cross-entropy loss, and its gradient for yPred weighted per row. */
+function layersLoss(yTrue: Tensor, yPred: Tensor, weights: Tensor): Tensor[] {
+  const loss = (p: Tensor) => tf.metrics.categoricalCrossentropy(yTrue, p);
+  return [loss(yPred), tf.grad((p: Tensor) => tf.sum(tf.mul(loss(p), weights)))(yPred)];
+}
+
+blasTest(
+  "fused cross-entropy, its gradient and accuracy match tfjs-layers', bit for bit",
+  async () => {
+    for (const [rows, classes, seed] of [[256, 10, 40], [7, 3, 41], [5, 2, 42]]) {
+      const inputs = () => [oneHot(rows, classes, seed), probabilities(rows, classes, seed + 1)];
+      const weights = () => tensor([rows], seed + 2);
+      const what = `[${rows}, ${classes}]`;
+      await assertSameAsCpu(
+        `cross-entropy ${what}`,
+        () => fusedLoss(...inputs() as [Tensor, Tensor], weights()),
+        () => layersLoss(...inputs() as [Tensor, Tensor], weights()),
+      );
+      const fused = await runOn(
+        "blas",
+        () => fusedLoss(...inputs() as [Tensor, Tensor], weights()),
+      );
+      const layers = await runOn(
+        "blas",
+        () => layersLoss(...inputs() as [Tensor, Tensor], weights()),
+      );
+      assert.deepEqual(fused, layers, `cross-entropy ${what} on blas, bit for bit`);
+      const accuracy = (kernel: boolean) => () => {
+        const [t, p] = inputs();
+        return kernel
+          ? tf.engine().runKernel(ACCURACY, { yTrue: t, yPred: p }) as Tensor
+          : tf.metrics.categoricalAccuracy(t, p);
+      };
+      await assertSameAsCpu(`accuracy ${what}`, accuracy(true), accuracy(false));
+    }
+  },
+);
+
+blasTest(
+  "fuseCrossentropy trains a model exactly as tfjs-layers' loss and accuracy do",
+  async () => {
+    const previous = tf.getBackend();
+    await tf.setBackend("blas");
+    try {
+      const run = (fuse: boolean) => {
+        const model = buildMlp({ inputSize: 12, hiddenUnits: [8], classes: 4, seed: 3 });
+        if (!fuse) {
+          model.compile({
+            optimizer: fusedAdam(),
+            loss: "categoricalCrossentropy",
+            metrics: ["accuracy"],
+          });
+        }
+        return model;
+      };
+      const x = tensor([32, 12], 50);
+      const y = oneHot(32, 4, 51);
+      const [fused, plain] = [run(true), run(false)];
+      for (let i = 0; i < 3; i++) {
+        assert.deepEqual(await fused.trainOnBatch(x, y), await plain.trainOnBatch(x, y));
+      }
+      assert.deepEqual(fused.metricsNames, ["loss", "acc"]);
+      assert.deepEqual(
+        fused.getWeights().map((w) => [...w.dataSync()]),
+        plain.getWeights().map((w) => [...w.dataSync()]),
+      );
+      const mse = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
+      mse.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+      assert.throws(
+        () => fuseCrossentropy(mse),
+        /expected a model compiled with loss "categoricalCrossentropy", got "meanSquaredError"/,
+      );
+      tf.dispose([x, y]);
+      [fused, plain, mse].forEach((m) => m.dispose());
+    } finally {
+      if (previous) await tf.setBackend(previous);
+    }
+  },
+);
