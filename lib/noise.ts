@@ -76,10 +76,10 @@ export function withNoisyCopies(
 ): { x: Tensor2D; y: Tensor2D } {
   const n = split.labels.length;
   const size = pixelsPerImage(split);
-  const clean = normalize(split.images);
-  const x = new Float32Array(2 * clean.length);
-  x.set(clean);
-  writeNoisy(clean, x.subarray(clean.length), options, "noise input");
+  const pixels = split.images.length;
+  const x = new Float32Array(2 * pixels);
+  const clean = normalize(split.images, x.subarray(0, pixels));
+  writeNoisy(clean, x.subarray(pixels), options, "noise input");
   const labels = oneHot(split.labels, classes);
   const y = new Float32Array(2 * labels.length);
   y.set(labels);

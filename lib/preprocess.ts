@@ -10,15 +10,21 @@ import { type Tensor2D, tf } from "./tf.ts";
 export const NUM_CLASSES = 10;
 
 /**
- * Scales pixel bytes 0–255 to float32 values in [0, 1] (divides by 255, as the study does).
+ * Scales pixel bytes 0–255 to float32 values in [0, 1] (divides by 255, as the study does),
+ * into `out` when given (same length), else into a new array.
  *
  * @example
  * ```ts
  * normalize(new Uint8Array([0, 255])); // Float32Array [0, 1]
  * ```
  */
-export function normalize(pixels: Uint8Array): Float32Array {
-  const out = new Float32Array(pixels.length);
+export function normalize(
+  pixels: Uint8Array,
+  out: Float32Array = new Float32Array(pixels.length),
+): Float32Array {
+  if (out.length !== pixels.length) {
+    throw new Error(`normalize: output of ${out.length} values for ${pixels.length} pixels`);
+  }
   for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
   return out;
 }

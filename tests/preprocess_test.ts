@@ -24,6 +24,10 @@ Deno.test("normalize divides by 255 into float32 [0, 1]", () => {
   const out = normalize(Uint8Array.from([0, 51, 255]));
   assert.ok(out instanceof Float32Array);
   assert.deepEqual([...out], [0, Math.fround(0.2), 1]);
+  const target = new Float32Array(4);
+  assert.equal(normalize(Uint8Array.from([255, 0]), target.subarray(2)).buffer, target.buffer);
+  assert.deepEqual([...target], [0, 0, 1, 0]);
+  assert.throws(() => normalize(Uint8Array.from([1]), target), /output of 4 values for 1 pixels/);
 });
 
 Deno.test("oneHot sets one 1 per row and refuses labels beyond the classes", () => {
