@@ -24,6 +24,7 @@ import { blasThreads } from "../lib/backend_blas.ts";
 import type { BackendName } from "../lib/config.ts";
 import { loadMnist, mnistPackageDir } from "../lib/mnist.ts";
 import { buildMlp } from "../lib/model.ts";
+import { median } from "../lib/results.ts";
 import { firstSamples, toTensors } from "../lib/preprocess.ts";
 import { tf } from "../lib/tf.ts";
 import { train } from "../lib/train.ts";
@@ -72,13 +73,6 @@ interface TorchResult {
   threads: number;
   torch: string;
   peak_rss_mib: number;
-}
-
-/** The median of `values`. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Peak resident set size in MiB from /proc/self/status, or undefined off Linux. */

@@ -126,6 +126,21 @@ export async function recordResults(path: string, updates: Results): Promise<Res
   return results;
 }
 
+/**
+ * The median of some numbers (the mean of the middle two for an even count).
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2, 10]); // 2.5
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of no values: expected at least one number");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function formatValue(value: number | null | undefined, format: StudyMetric["format"]): string {
   if (value === null || value === undefined) return "—";
   if (format === "percent") return `${(value * 100).toFixed(2)}%`;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  median,
   readResults,
   recordResults,
   resultRows,
@@ -35,4 +36,10 @@ Deno.test("resultRows and resultsText put this project's numbers beside the stud
   const text = resultsText({ "clean.test_accuracy": 0.98123 });
   assert.match(text, /^Metric\s+Original \(Keras\)\s+This project\n-+/);
   assert.match(text, /Clean model, clean test set\s+97\.96%\s+98\.12%/);
+});
+
+Deno.test("median takes the middle value, or the mean of the middle two", () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([3, 1, 2, 10]), 2.5);
+  assert.throws(() => median([]), /median of no values/);
 });
