@@ -1,5 +1,6 @@
 /**
- * `deno task reproduce`: executes the five notebooks in order, in place, then prints this
+ * `deno task reproduce`: installs what is missing (see setup.ts), executes the five notebooks in
+ * order, in place, then prints this
  * project's results beside the original study's, leaves them in checkpoints/results.json and
  * copies the README's figures from the notebooks into docs/.
  *
@@ -7,7 +8,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { readResults, resultsText } from "../lib/results.ts";
-import { ensureJupyterWithDenoKernel, executeNotebook } from "./jupyter_setup.ts";
+import { executeNotebook } from "./execute_notebook.ts";
+import { setup } from "./setup.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const NOTEBOOKS = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
@@ -20,7 +22,7 @@ const FIGURES: Record<string, [string, string]> = {
 const QUICK_VARIABLES = ["MLP_EPOCHS", "MLP_BATCH_SIZE", "MLP_TRAIN_LIMIT", "MLP_TEST_LIMIT"];
 
 try {
-  await ensureJupyterWithDenoKernel();
+  await setup("notebooks");
 } catch (error) {
   console.error((error as Error).message);
   Deno.exit(1);

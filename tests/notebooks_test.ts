@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { executeNotebook } from "../scripts/jupyter_setup.ts";
-import { ensureJupyterWithDenoKernel } from "../scripts/jupyter_setup.ts";
+import { executeNotebook } from "../scripts/execute_notebook.ts";
+import { setup } from "../scripts/setup.ts";
 import { readResults } from "../lib/results.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -36,7 +36,7 @@ async function committedNotebooks(): Promise<Map<string, string>> {
 
 /** Runs the notebooks in a fresh sandbox; returns each notebook's outputs and the results file. */
 async function runQuick(names: string[], env: Record<string, string>) {
-  await ensureJupyterWithDenoKernel();
+  await setup("notebooks", { install: false });
   const sandbox = await Deno.makeTempDir({ dir: root, prefix: ".nbtest-" });
   try {
     await Deno.mkdir(`${sandbox}/notebooks`);

@@ -1,13 +1,8 @@
 /**
- * Finding Jupyter and registering the Deno kernel, for the reproduce and jupyter tasks.
+ * Running a notebook headless with Jupyter's own executor, and reading a command's output.
  *
  * @module
  */
-
-/** The commands that install what `jupyter nbconvert --execute` needs, on Debian/Ubuntu. */
-export const JUPYTER_INSTALL_HINT =
-  "Install Jupyter with:\n  sudo apt-get install -y jupyter-nbconvert jupyter-client python3-ipykernel\n" +
-  "or, with pip:\n  pip install nbconvert nbclient ipykernel";
 
 /** The stdout of a command, or undefined when it is missing or fails. */
 export async function output(cmd: string, args: string[]): Promise<string | undefined> {
@@ -18,23 +13,6 @@ export async function output(cmd: string, args: string[]): Promise<string | unde
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-}
-
-/**
- * Checks that `jupyter nbconvert` runs and that the Deno kernel is registered, registering it
- * with `deno jupyter --install` when missing; throws with the install commands when Jupyter is
- * missing.
- */
-export async function ensureJupyterWithDenoKernel(): Promise<void> {
-  if (await output("jupyter", ["nbconvert", "--version"]) === undefined) {
-    throw new Error(`jupyter nbconvert was not found.\n${JUPYTER_INSTALL_HINT}`);
-  }
-  const specs = await output("jupyter", ["kernelspec", "list", "--json"]);
-  if (specs && JSON.parse(specs).kernelspecs?.deno) return;
-  console.log("Registering the Deno kernel: deno jupyter --install");
-  const { success } = await new Deno.Command(Deno.execPath(), { args: ["jupyter", "--install"] })
-    .spawn().status;
-  if (!success) throw new Error("deno jupyter --install failed");
 }
 
 /**

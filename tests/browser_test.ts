@@ -1,0 +1,275 @@
+/// <reference lib="dom" />
+/**
+ * What a person sees, through a real browser: the committed notebooks opened untrusted in Jupyter
+ * Notebook, notebook 04 run from the page in quick mode, and nbconvert's HTML export of each
+ * notebook, in headless Chromium driven by puppeteer-core. Screenshots go to tests/screenshots/.
+ *
+ * Outside CI, without Chromium or Notebook, the test says so in one line and is skipped; under CI
+ * (`CI` set) it fails instead.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { output } from "../scripts/execute_notebook.ts";
+import { alive, type JupyterServer, startJupyter } from "../scripts/jupyter.ts";
+import { CHROMIUM_PATHS, setup } from "../scripts/setup.ts";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const SHOTS = `${root}tests/screenshots`;
+const NAMES = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
+/** The figures (charts and digit images) a full run of each notebook draws. */
+const FIGURES: Record<string, number> = {
+  "01_explore": 5,
+  "02_preprocess": 1,
+  "03_model": 1,
+  "04_train": 4,
+  "05_noise": 7,
+};
+const QUICK = {
+  MLP_TRAIN_LIMIT: "6000",
+  MLP_EPOCHS: "2",
+  MLP_BATCH_SIZE: "64",
+  MLP_TEST_LIMIT: "2000",
+};
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+}
+
+const chromium = CHROMIUM_PATHS.find((path) => {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+});
+const notebookApp = await output("jupyter", ["notebook", "--version"]);
+const lacking = [
+  ...(chromium ? [] : [`Chromium (${CHROMIUM_PATHS.join(" or ")})`]),
+  ...(notebookApp ? [] : ["Jupyter Notebook"]),
+];
+const skip = lacking.length > 0 && !Deno.env.get("CI");
+if (skip) {
+  console.log(
+    `browser test skipped: no ${lacking.join(", no ")} (deno task setup test installs them)`,
+  );
+}
+
+/** Figure outputs (PNG or SVG) saved in a notebook file. */
+async function savedFigures(path: string): Promise<number> {
+  const notebook = JSON.parse(await Deno.readTextFile(path));
+  const outputs: Output[] = notebook.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
+  assert.deepEqual(outputs.filter((o) => o.output_type === "error"), [], `${path}: error output`);
+  return outputs.filter((o) => o.data?.["image/png"] ?? o.data?.["image/svg+xml"]).length;
+}
+
+/** What the page shows inside `scope`: figures drawn with a size, and those not (yet) loaded. */
+function figuresIn(page: Page, scope: string) {
+  return page.$$eval(`${scope} img, ${scope} svg`, (elements) => {
+    const figures = elements.filter((e) => !e.parentElement?.closest("svg"));
+    const sized = figures.filter((e) => {
+      const box = e.getBoundingClientRect();
+      return box.width > 0 && box.height > 0;
+    });
+    const broken = sized.filter((e) =>
+      e instanceof HTMLImageElement && (!e.complete || e.naturalWidth === 0)
+    );
+    return { all: figures.length, visible: sized.length - broken.length, broken: broken.length };
+  });
+}
+
+async function waitUntil(page: Page, what: string, test: () => Promise<boolean>, ms: number) {
+  const end = Date.now() + ms;
+  while (!await test()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+}
+
+/** A full-length screenshot of a Notebook page, which scrolls inside `#site`. */
+async function screenshotNotebook(page: Page, file: string) {
+  const height = await page.$eval("#notebook-container", (e) => e.scrollHeight + 200);
+  await page.setViewport({ width: 1280, height: Math.min(height, 16_000) });
+  await page.screenshot({ path: `${SHOTS}/${file}` });
+  await page.setViewport({ width: 1280, height: 900 });
+}
+
+async function openNotebook(page: Page, server: JupyterServer, name: string) {
+  await page.goto(`${server.base}/notebooks/notebooks/${name}.ipynb?token=${server.token}`);
+  await waitUntil(
+    page,
+    `${name} to load`,
+    () =>
+      page.evaluate(() => {
+        // deno-lint-ignore no-explicit-any
+        const nb = (globalThis as any).Jupyter?.notebook;
+        return Boolean(nb?._fully_loaded && nb.kernel?.is_connected?.());
+      }),
+    60_000,
+  );
+}
+
+async function committedUntrusted(page: Page, server: JupyterServer, sandbox: string) {
+  for (const name of NAMES) {
+    const expected = await savedFigures(`${root}notebooks/${name}.ipynb`);
+    assert.equal(expected, FIGURES[name], `${name}.ipynb holds ${expected} figures`);
+    await openNotebook(page, server, name);
+    // deno-lint-ignore no-explicit-any
+    const trusted = await page.evaluate(() => (globalThis as any).Jupyter.notebook.trusted);
+    assert.equal(trusted, false, `${name} opened trusted`);
+    await waitUntil(page, `${name}'s figures`, async () => {
+      const { visible } = await figuresIn(page, "#notebook .output_area");
+      return visible >= expected;
+    }, 20_000).catch(() => {});
+    await screenshotNotebook(page, `untrusted-${name}.png`);
+    const shown = await figuresIn(page, "#notebook .output_area");
+    assert.deepEqual(shown, { all: expected, visible: expected, broken: 0 }, `${name} (untrusted)`);
+    assert.equal(await page.$$eval(".output_error", (e) => e.length), 0, `${name}: error shown`);
+  }
+  await Deno.remove(`${sandbox}/notebooks/.ipynb_checkpoints`, { recursive: true }).catch(() => {});
+}
+
+async function runAll04(page: Page, server: JupyterServer) {
+  await openNotebook(page, server, "04_train");
+  await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).Jupyter.notebook.clear_all_output();
+  });
+  assert.equal((await figuresIn(page, "#notebook .output_area")).all, 0, "outputs not cleared");
+  await page.click("#menus a.dropdown-toggle:has(+ #cell_menu)").catch(async () => {
+    const menus = await page.$$("#menus > div > ul > li > a.dropdown-toggle");
+    for (const menu of menus) {
+      if ((await menu.evaluate((e) => e.textContent?.trim())) === "Cell") await menu.click();
+    }
+  });
+  await page.click("#run_all_cells > a");
+  let maxValue = 0;
+  let maxTotal = 0;
+  let liveCurve = false;
+  const running = () =>
+    page.$$eval(".input_prompt", (prompts) => prompts.some((p) => p.textContent?.includes("*")));
+  await waitUntil(page, "Run All to start", running, 20_000);
+  await waitUntil(page, "Run All to finish", async () => {
+    const seen = await page.evaluate(() => {
+      const bars = [...document.querySelectorAll<HTMLProgressElement>(".output_area progress")];
+      const busyCells = [...document.querySelectorAll(".cell")].filter((c) =>
+        c.querySelector(".input_prompt")?.textContent?.includes("*")
+      );
+      const curve = busyCells.some((c) =>
+        [...c.querySelectorAll(".output_area img, .output_area svg")].some((e) =>
+          e instanceof HTMLImageElement ? e.complete && e.naturalWidth > 0 : e.clientWidth > 0
+        )
+      );
+      return { bars: bars.map((b) => [b.value, b.max]), curve };
+    });
+    for (const [value, max] of seen.bars) {
+      maxValue = Math.max(maxValue, value);
+      maxTotal = Math.max(maxTotal, max);
+    }
+    liveCurve ||= seen.curve;
+    return !await running();
+  }, 300_000);
+  assert.ok(maxTotal > 0, "no progress bar was shown");
+  assert.equal(maxValue, maxTotal, "the progress bar did not reach its maximum");
+  assert.ok(liveCurve, "no accuracy curve appeared while training ran");
+  await waitUntil(
+    page,
+    "the kernel to be idle",
+    () => page.$eval("#kernel_indicator_icon", (e) => e.classList.contains("kernel_idle_icon")),
+    30_000,
+  );
+  await screenshotNotebook(page, "run-all-04_train.png");
+  const shown = await figuresIn(page, "#notebook .output_area");
+  const expected = FIGURES["04_train"];
+  assert.deepEqual(shown, { all: expected, visible: expected, broken: 0 }, "04 after Run All");
+  assert.equal(await page.$$eval(".output_error", (e) => e.length), 0, "04: error shown");
+}
+
+/** nbconvert's pages as a reader opens them offline: requests beyond the file are refused. */
+async function nbconvertHtml(page: Page, sandbox: string) {
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    if (/^(file|data):/.test(request.url())) request.continue();
+    else request.abort();
+  });
+  for (const name of NAMES) {
+    const html = `${sandbox}/html`;
+    await exportHtml(`${root}notebooks/${name}.ipynb`, html);
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`file://${html}/${name}.html`, { waitUntil: "load" });
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewport({ width: 1280, height: Math.min(height, 16_000) });
+    await page.screenshot({ path: `${SHOTS}/nbconvert-${name}.png` });
+    const shown = await figuresIn(page, ".jp-OutputArea-output");
+    const expected = FIGURES[name];
+    assert.deepEqual(shown, { all: expected, visible: expected, broken: 0 }, `${name}.html`);
+  }
+}
+
+async function exportHtml(notebook: string, dir: string) {
+  const { success, stderr } = await new Deno.Command("jupyter", {
+    args: ["nbconvert", "--to", "html", "--output-dir", dir, notebook],
+    stdout: "null",
+  }).output();
+  assert.ok(success, `nbconvert --to html ${notebook}: ${new TextDecoder().decode(stderr)}`);
+}
+
+Deno.test({
+  name: "a person sees every figure: Notebook untrusted, Run All of 04, nbconvert's HTML",
+  ignore: skip,
+  async fn() {
+    assert.deepEqual(lacking, [], "CI must run the browser test");
+    await setup("notebooks", { install: false });
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sandbox = await Deno.makeTempDir({ dir: root, prefix: ".nbtest-" });
+    let server: JupyterServer | undefined;
+    let browser: Browser | undefined;
+    let kernels: number[] = [];
+    try {
+      await Deno.mkdir(`${sandbox}/notebooks`);
+      await Deno.symlink(`${root}lib`, `${sandbox}/lib`);
+      for (const name of NAMES) {
+        await Deno.copyFile(`${root}notebooks/${name}.ipynb`, `${sandbox}/notebooks/${name}.ipynb`);
+      }
+      server = await startJupyter({
+        dir: sandbox,
+        app: "notebook",
+        env: QUICK,
+        quiet: true,
+        args: ["--NotebookNotary.db_file=:memory:"],
+      });
+      browser = await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      await committedUntrusted(page, server, sandbox);
+      await runAll04(page, server);
+      kernels = await server.kernelPids();
+      assert.ok(kernels.length > 0, "no kernel process found under the server");
+      await nbconvertHtml(await browser.newPage(), sandbox);
+    } finally {
+      const browserPid = browser?.process()?.pid;
+      await browser?.close().catch(() => {});
+      if (browserPid !== undefined && alive(browserPid)) Deno.kill(browserPid, "SIGKILL");
+      await server?.stop();
+      await Deno.remove(sandbox, { recursive: true });
+      if (server) {
+        const left = [server.pid, ...kernels, ...(browserPid ? [browserPid] : [])].filter(alive);
+        assert.deepEqual(left, [], "processes left running");
+      }
+    }
+  },
+});
