@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { renderSvg } from "./chart_render.ts";
+import { MIN_FONT_SIZE, renderSvg } from "./chart_render.ts";
 import {
   checkImages,
   checkPositiveInt,
@@ -25,13 +25,16 @@ export interface TitledDigitsOptions extends DigitShape {
   title?: string;
 }
 
+/** Default side of one pixel's cell in {@linkcode annotatedDigitSvg}, in CSS pixels. */
+export const ANNOTATED_CELL_SIZE = 30;
+
 /** Options of {@linkcode annotatedDigitSvg}. */
 export interface AnnotatedDigitOptions extends DigitShape {
   /** Decimals printed: 0 for raw values 0–255, 2 for normalized values 0.00–1.00. */
   decimals: 0 | 2;
   /** Title above the digit. */
   title?: string;
-  /** Side of one pixel's cell in output pixels (default 24). */
+  /** Side of one pixel's cell in CSS pixels (default 30; at least 25 for decimals 0, 28 for 2). */
   cellSize?: number;
 }
 
@@ -103,11 +106,21 @@ export function digitsWithTitlesSvg(
  * ```
  */
 export function annotatedDigitSvg(pixels: Pixels, opts: AnnotatedDigitOptions): Promise<string> {
-  const { rows = 28, cols = 28, cellSize = 24, decimals } = opts;
+  const { rows = 28, cols = 28, cellSize = ANNOTATED_CELL_SIZE, decimals } = opts;
   checkShape("annotatedDigitSvg", pixels.length, rows, cols);
   checkPositiveInt("annotatedDigitSvg", "cellSize", cellSize);
   if (decimals !== 0 && decimals !== 2) {
     throw new Error(`annotatedDigitSvg: decimals must be 0 or 2, got ${decimals}`);
+  }
+  // Font size as a share of the cell: "0.00" is about 2.1 times as wide as its font size, "255"
+  // about 1.9 times, so both leave a margin in their cell.
+  const fontSize = Math.round(cellSize * (decimals === 0 ? 0.42 : 0.38));
+  if (fontSize < MIN_FONT_SIZE) {
+    const least = decimals === 0 ? 25 : 28;
+    throw new Error(
+      `annotatedDigitSvg: cellSize ${cellSize} prints values at ${fontSize} px, under the ` +
+        `${MIN_FONT_SIZE} px minimum; use cellSize ≥ ${least}`,
+    );
   }
   const top = pixels instanceof Uint8Array ? 255 : 1;
   const cells = Array.from(pixels, (v, i) => {
@@ -143,7 +156,7 @@ export function annotatedDigitSvg(pixels: Pixels, opts: AnnotatedDigitOptions): 
         mark: {
           type: "text",
           aria: false,
-          fontSize: Math.round(cellSize * (decimals === 0 ? 0.42 : 0.34)),
+          fontSize,
         },
         encoding: {
           text: { field: "label", type: "nominal" },

@@ -8,6 +8,8 @@
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { FONT_FAMILY } from "./raster.ts";
+import { escapeHtml } from "./tables.ts";
 
 /** The first colour of the scheme, for single-series marks. */
 export const PRIMARY = "#4c78a8";
@@ -21,7 +23,11 @@ export const CHART_WIDTH = 480;
 /** Default height of a chart's plotting area in pixels. */
 export const CHART_HEIGHT = 300;
 
-const FONT = "Helvetica, Arial, sans-serif";
+/** The smallest font size any figure uses, in CSS pixels (legible when shown at 1×). */
+export const MIN_FONT_SIZE = 11;
+
+/** Inter is the font lib/raster.ts draws with; a browser without it falls back to the rest. */
+const FONT = `${FONT_FAMILY}, Helvetica, Arial, sans-serif`;
 
 const THEME = {
   background: "white",
@@ -38,6 +44,9 @@ const THEME = {
 /**
  * Renders a Vega-Lite spec to an SVG string, with the library's theme under the spec's own config.
  *
+ * When the spec has a title, the SVG starts with it as a `<title>` element, the figure's
+ * accessible name (and its alt text in notebooks).
+ *
  * @example
  * ```ts
  * const svg = await renderSvg({ data: { values: [{ a: 1 }] }, mark: "point", encoding: {} });
@@ -47,8 +56,17 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const themed = { ...spec, config: { ...THEME, ...spec.config } } as TopLevelSpec;
   const view = new View(parse(compile(themed).spec), { renderer: "none" });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    const title = titleText(spec.title);
+    if (title === "") return svg;
+    return svg.replace(/^<svg[^>]*>/, (open) => `${open}<title>${escapeHtml(title)}</title>`);
   } finally {
     view.finalize();
   }
+}
+
+/** A spec's title as one line: a string, several lines, or the `text` of a title object. */
+function titleText(title: TopLevelSpec["title"]): string {
+  const text = typeof title === "object" && !Array.isArray(title) ? title.text : title;
+  return typeof text === "string" || Array.isArray(text) ? [text].flat().join(" ") : "";
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { CHART_HEIGHT, CHART_WIDTH, PRIMARY, renderSvg } from "./chart_render.ts";
+import { CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY, renderSvg } from "./chart_render.ts";
 
 /** Titles every chart carries. */
 export interface ChartTitles {
@@ -78,7 +78,7 @@ export function barChartSvg(input: BarChartInput): Promise<string> {
     layer: [
       { mark: { type: "bar", color: PRIMARY } },
       {
-        mark: { type: "text", dy: -6, fontSize: 11, color: "#333" },
+        mark: { type: "text", dy: -6, fontSize: MIN_FONT_SIZE, color: "#333" },
         encoding: { text: { ...y, format: "," } },
       },
     ],
@@ -175,7 +175,8 @@ export function heatmapSvg(input: HeatmapInput): Promise<string> {
     row.map((value, j) => ({ row: labels[i], col: labels[j], value }))
   );
   const max = Math.max(...cells.map((c) => c.value));
-  const cell = Math.max(24, Math.min(44, Math.floor(440 / n)));
+  // Cells of at least 30 px hold a four-digit count at the smallest font size.
+  const cell = Math.max(30, Math.min(44, Math.floor(440 / n)));
   return renderSvg({
     title: input.title,
     width: cell * n,
@@ -210,7 +211,7 @@ export function heatmapSvg(input: HeatmapInput): Promise<string> {
         },
       },
       {
-        mark: { type: "text", fontSize: cell >= 36 ? 12 : 10 },
+        mark: { type: "text", fontSize: cell >= 36 ? 12 : MIN_FONT_SIZE },
         encoding: {
           text: { field: "value", type: "quantitative" },
           color: {

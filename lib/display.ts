@@ -1,5 +1,10 @@
 /**
- * Hands PNG, SVG and HTML to the notebook through the Deno Jupyter kernel.
+ * Hands PNG figures, HTML and text to the notebook through the Deno Jupyter kernel.
+ *
+ * Figures go out as PNG, not SVG: Jupyter Notebook 6 hides the SVG of an untrusted notebook and
+ * nbconvert's HTML export mangles it, while every front end shows a PNG. A figure is drawn at 2
+ * device pixels per CSS pixel and shown at 1× through the output's metadata
+ * (`{ "image/png": { width, height } }`, as IPython's `Image(retina=True)`), so it stays sharp.
  *
  * Outside the kernel (`deno run`, `deno test`) every helper does nothing, so library code and
  * scripts may call them freely; {@linkcode inJupyter} tells which case holds. `"jupyter" in Deno`
@@ -9,33 +14,78 @@
  *
  * @module
  */
+import { pngDataUrl, pngSize } from "./png.ts";
+import { svgToPng } from "./raster.ts";
 
 /** A Jupyter MIME bundle: MIME type → data, e.g. `{ "text/html": "<b>hi</b>" }`. */
 export type MimeBundle = Record<string, string>;
+
+/**
+ * Jupyter output metadata: MIME type → how to show it, e.g.
+ * `{ "image/png": { width: 290, height: 198 } }` (CSS pixels).
+ */
+export type OutputMetadata = Record<string, Record<string, unknown>>;
+
+/** A bundle with the metadata that sizes its image, ready to display. */
+export interface SizedBundle {
+  /** The data: `image/png` (base64) and a `text/plain` alt text. */
+  bundle: MimeBundle;
+  /** `{ "image/png": { width, height } }`: the size to show the PNG at, in CSS pixels. */
+  metadata: OutputMetadata;
+}
+
+/** Options of {@linkcode showPng} and {@linkcode pngBundle}. */
+export interface ShowPngOptions {
+  /** Image pixels per CSS pixel: 2 shows a PNG at half its pixel size (default 1). */
+  density?: number;
+  /** Plain-text stand-in for the image (default "image"). */
+  alt?: string;
+}
 
 /** An output cell area that shows the latest bundle given to {@linkcode LiveOutput.update}. */
 export interface LiveOutput {
   /** The Jupyter display id shared by the output's messages. */
   readonly id: string;
-  /** Shows `bundle` in place of the previous one (nothing outside Jupyter). */
-  update(bundle: MimeBundle): Promise<void>;
+  /** Shows `bundle` (sized by `metadata`) in place of the previous one (nothing outside Jupyter). */
+  update(bundle: MimeBundle, metadata?: OutputMetadata): Promise<void>;
 }
 
 type Kernel = typeof Deno.jupyter;
 
 /**
- * Hands a bundle to the kernel, then lets the event loop turn once: the Deno kernel sends
- * display messages from a task of its own, and without this turn a cell can finish (and the
- * executor stop listening) before its last outputs are sent, which then go missing from the
- * saved notebook.
+ * Lets the event loop turn once after a message: the Deno kernel sends display messages from a
+ * task of its own, and without this turn a cell can finish (and the executor stop listening)
+ * before its last outputs are sent, which then go missing from the saved notebook.
  */
+function turn(): Promise<unknown> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Hands a bundle to the kernel's `display`, then lets the event loop turn. */
 async function send(
   k: Kernel,
   content: Parameters<Kernel["display"]>[0],
   options?: Parameters<Kernel["display"]>[1],
 ) {
   await k.display(content, options);
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await turn();
+}
+
+/**
+ * Publishes a bundle with metadata (which `display` cannot carry) as Jupyter's `display_data`,
+ * or `update_display_data` of a live output, then lets the event loop turn.
+ */
+async function publish(
+  k: Kernel,
+  { bundle, metadata }: SizedBundle,
+  live?: { id: string; update: boolean },
+) {
+  await k.broadcast(live?.update ? "update_display_data" : "display_data", {
+    data: bundle,
+    metadata,
+    transient: live ? { display_id: live.id } : {},
+  });
+  await turn();
 }
 
 function kernel(): Kernel | undefined {
@@ -59,28 +109,67 @@ export function inJupyter(): boolean {
 }
 
 /**
- * Shows a PNG image as a cell output (nothing outside Jupyter).
+ * Builds the bundle of a PNG shown at `density` image pixels per CSS pixel: a W×H px PNG shows
+ * at W/density × H/density CSS px.
  *
  * @example
  * ```ts
- * await showPng(digitPng(pixels));
+ * const { bundle, metadata } = pngBundle(digitPng(pixels, { scale: 16 }), { density: 2 });
+ * // metadata: { "image/png": { width: 224, height: 224 } }
  * ```
  */
-export async function showPng(png: Uint8Array): Promise<void> {
-  const k = kernel();
-  if (k !== undefined) await send(k, k.image(png));
+export function pngBundle(png: Uint8Array, opts: ShowPngOptions = {}): SizedBundle {
+  const { density = 1, alt = "image" } = opts;
+  checkDensity("pngBundle", density);
+  const { width, height } = pngSize(png);
+  return {
+    bundle: { "image/png": pngDataUrl(png).split(",")[1], "text/plain": alt },
+    metadata: { "image/png": { width: width / density, height: height / density } },
+  };
 }
 
 /**
- * Shows an SVG image as a cell output (nothing outside Jupyter).
+ * Rasterizes an SVG figure at 2× into the bundle that shows it sharp at 1× (see
+ * {@linkcode svgToPng}); the alt text defaults to the SVG's `<title>`, else "figure".
  *
  * @example
  * ```ts
- * await showSvg(await barChartSvg(counts));
+ * const { bundle, metadata } = await figureBundle(await barChartSvg(input));
  * ```
  */
-export function showSvg(svg: string): Promise<void> {
-  return showBundle({ "image/svg+xml": svg });
+export async function figureBundle(svg: string, alt?: string): Promise<SizedBundle> {
+  const { png, density } = await svgToPng(svg, { density: 2 });
+  return pngBundle(png, { density, alt: alt ?? svgTitle(svg) ?? "figure" });
+}
+
+/**
+ * Shows a PNG image as a cell output at `density` image pixels per CSS pixel (nothing outside
+ * Jupyter); render pixel images at twice the scale and pass `density: 2` for sharp screens.
+ *
+ * @example
+ * ```ts
+ * await showPng(digitPng(pixels, { scale: 16 }), { density: 2 }); // 448 px, shown at 224
+ * ```
+ */
+export async function showPng(png: Uint8Array, opts: ShowPngOptions = {}): Promise<void> {
+  const k = kernel();
+  if (k === undefined) return;
+  if ((opts.density ?? 1) === 1 && opts.alt === undefined) await send(k, k.image(png));
+  else await publish(k, pngBundle(png, opts));
+}
+
+/**
+ * Shows an SVG figure as a sharp PNG cell output with a plain-text alt text (nothing outside
+ * Jupyter); see {@linkcode figureBundle}.
+ *
+ * @example
+ * ```ts
+ * await showFigure(await barChartSvg(counts));
+ * ```
+ */
+export async function showFigure(svg: string, alt?: string): Promise<void> {
+  const k = kernel();
+  if (k !== undefined) await publish(k, await figureBundle(svg, alt));
 }
 
 /**
@@ -122,6 +211,8 @@ export async function showText(text: string): Promise<void> {
  * for (const p of steps) {
  *   await live.update({ "text/html": progressHtml(p), "text/plain": progressText(p) });
  * }
+ * const figure = await figureBundle(svg); // an image sized by its metadata
+ * await live.update(figure.bundle, figure.metadata);
  * ```
  */
 export function liveOutput(): LiveOutput {
@@ -129,10 +220,14 @@ export function liveOutput(): LiveOutput {
   let shown = false;
   return {
     id,
-    async update(bundle: MimeBundle): Promise<void> {
+    async update(bundle: MimeBundle, metadata?: OutputMetadata): Promise<void> {
       const k = kernel();
       if (k === undefined) return;
-      await send(k, bundle, { raw: true, display_id: id, update: shown });
+      if (metadata === undefined) {
+        await send(k, bundle, { raw: true, display_id: id, update: shown });
+      } else {
+        await publish(k, { bundle, metadata }, { id, update: shown });
+      }
       shown = true;
     },
   };
@@ -141,4 +236,25 @@ export function liveOutput(): LiveOutput {
 async function showBundle(bundle: MimeBundle): Promise<void> {
   const k = kernel();
   if (k !== undefined) await send(k, bundle, { raw: true });
+}
+
+function checkDensity(fn: string, density: number): void {
+  if (typeof density !== "number" || !Number.isFinite(density) || density <= 0) {
+    throw new Error(`${fn}: density must be a finite number > 0, got ${density}`);
+  }
+}
+
+/** The text of the `<title>` that opens an SVG (as renderSvg writes it), unescaped. */
+function svgTitle(svg: string): string | undefined {
+  const match = /^\s*<svg[^>]*>\s*<title>([^<]*)<\/title>/.exec(svg);
+  if (match === null) return undefined;
+  const entities: Record<string, string> = {
+    "&lt;": "<",
+    "&gt;": ">",
+    "&quot;": '"',
+    "&#39;": "'",
+    "&apos;": "'",
+    "&amp;": "&",
+  };
+  return match[1].replace(/&(lt|gt|quot|#39|apos|amp);/g, (e) => entities[e]);
 }

@@ -35,6 +35,7 @@ export * from "./preprocess.ts";
 export * from "./progress_html.ts";
 export * from "./progress_notebook.ts";
 export * from "./random.ts";
+export * from "./raster.ts";
 export * from "./results.ts";
 export * from "./robustness.ts";
 export * from "./seeded_dropout.ts";

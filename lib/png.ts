@@ -101,6 +101,26 @@ export function pngDataUrl(png: Uint8Array): string {
   return `data:image/png;base64,${btoa(binary)}`;
 }
 
+/**
+ * Reads a PNG's size in pixels from its header, without decoding it.
+ *
+ * @example
+ * ```ts
+ * const { width, height } = pngSize(digitPng(pixels, { scale: 4 })); // 112, 112
+ * ```
+ */
+export function pngSize(png: Uint8Array): { width: number; height: number } {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (!(png instanceof Uint8Array) || png.length < 24 || signature.some((b, i) => png[i] !== b)) {
+    const head = png instanceof Uint8Array
+      ? `${png.length} bytes starting ${Array.from(png.subarray(0, 8), (b) => b.toString(16))}`
+      : typeof png;
+    throw new Error(`pngSize: expected PNG bytes (signature 89 50 4e 47 …), got ${head}`);
+  }
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 function blit(
   out: Uint8Array,
   outWidth: number,

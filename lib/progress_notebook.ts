@@ -1,10 +1,11 @@
 /**
- * Live training progress in a notebook: a progress bar and an accuracy curve updated in place.
+ * Live training progress in a notebook: a progress bar and an accuracy curve (a PNG) updated in
+ * place.
  *
  * @module
  */
 import { lineChartSvg } from "./charts.ts";
-import { liveOutput } from "./display.ts";
+import { figureBundle, inJupyter, liveOutput } from "./display.ts";
 import { progressHtml, type ProgressInfo, progressText } from "./progress_html.ts";
 import type { BatchProgress, EpochProgress, History } from "./train.ts";
 
@@ -21,7 +22,7 @@ export interface NotebookProgress {
  *
  * @example
  * ```ts
- * await showSvg(await accuracyCurveSvg(history, "Clean model"));
+ * await showFigure(await accuracyCurveSvg(history, "Clean model"));
  * ```
  */
 export function accuracyCurveSvg(history: History, title: string): Promise<string> {
@@ -61,7 +62,9 @@ export function notebookProgress(title: string, everyMs = 250): NotebookProgress
         latest = { ...latest, valLoss: history.val_loss[i], valAcc: history.val_acc[i] };
         await draw(latest);
       }
-      await curve.update({ "image/svg+xml": await accuracyCurveSvg(history, title) });
+      if (!inJupyter()) return; // no need to draw the curve
+      const figure = await figureBundle(await accuracyCurveSvg(history, title));
+      await curve.update(figure.bundle, figure.metadata);
     },
   };
 }

@@ -1,12 +1,27 @@
 import assert from "node:assert/strict";
 import { DOMParser, type Element } from "@xmldom/xmldom";
 import { decode } from "fast-png";
-import { annotatedDigitSvg, digitsWithTitlesSvg } from "../lib/chart_digits.ts";
+import {
+  ANNOTATED_CELL_SIZE,
+  annotatedDigitSvg,
+  digitsWithTitlesSvg,
+} from "../lib/chart_digits.ts";
 import { modelDiagramSvg } from "../lib/chart_model.ts";
+import { MIN_FONT_SIZE } from "../lib/chart_render.ts";
 import { barChartSvg, heatmapSvg, lineChartSvg } from "../lib/charts.ts";
-import { inJupyter, liveOutput, showHtml, showPng, showSvg } from "../lib/display.ts";
-import { digitGridPng, digitPng, pngDataUrl } from "../lib/png.ts";
+import {
+  figureBundle,
+  inJupyter,
+  liveOutput,
+  pngBundle,
+  showFigure,
+  showHtml,
+  showPng,
+} from "../lib/display.ts";
+import { digitGridPng, digitPng, pngDataUrl, pngSize } from "../lib/png.ts";
 import { progressHtml, progressText } from "../lib/progress_html.ts";
+import { accuracyCurveSvg, notebookProgress } from "../lib/progress_notebook.ts";
+import { svgToPng } from "../lib/raster.ts";
 import { escapeHtml, htmlTable } from "../lib/tables.ts";
 
 /** A 28×28 test digit whose corners differ, so a flip or transpose shows. */
@@ -41,6 +56,50 @@ function readSvg(svg: string) {
     height: Number(root.getAttribute("height")),
     texts,
   };
+}
+
+/** The training class counts of MNIST as a bar chart input. */
+const barInput = {
+  labels: Array.from({ length: 10 }, (_, i) => String(i)),
+  values: [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+  title: "Per <class>",
+  xTitle: "Digit",
+  yTitle: "Count",
+};
+
+/** Every font size an SVG sets (attribute or style), in px; throws on a unit other than px. */
+function fontSizes(svg: string): number[] {
+  const sizes: number[] = [];
+  const visit = (el: Element) => {
+    const values = [
+      el.getAttribute("font-size"),
+      /font-size:\s*([^;]+)/.exec(el.getAttribute("style") ?? "")?.[1],
+    ];
+    for (const v of values) {
+      if (v === null || v === undefined || v === "") continue;
+      assert.match(v, /^\d+(\.\d+)?(px)?$/, `font-size ${v}`);
+      sizes.push(parseFloat(v));
+    }
+    for (const child of Array.from(el.childNodes)) {
+      if (child.nodeType === 1) visit(child as Element);
+    }
+  };
+  visit(parseXml(svg));
+  return sizes;
+}
+
+/** Decodes a PNG to RGBA-or-gray pixels and counts those darker than `below` (0–255). */
+function darkPixels(png: Uint8Array, region?: { x0: number; y0: number; x1: number; y1: number }) {
+  const image = decode(png);
+  const { x0 = 0, y0 = 0, x1 = image.width, y1 = image.height } = region ?? {};
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = (y * image.width + x) * image.channels;
+      if (image.data[i] < 96 && image.data[i + 1] < 96 && image.data[i + 2] < 96) count++;
+    }
+  }
+  return count;
 }
 
 function assertBetween(value: number, low: number, high: number, what: string) {
@@ -135,8 +194,9 @@ Deno.test("digitsWithTitlesSvg shows each digit as an embedded PNG under its tit
 
 Deno.test("annotatedDigitSvg prints every pixel value over a big grayscale grid", async () => {
   const raw = readSvg(await annotatedDigitSvg(cornerDigit(), { decimals: 0, title: "Raw" }));
-  assertBetween(raw.width, 28 * 24, 28 * 24 + 60, "width");
-  assertBetween(raw.height, 28 * 24, 28 * 24 + 80, "height");
+  const cell = ANNOTATED_CELL_SIZE;
+  assertBetween(raw.width, 28 * cell, 28 * cell + 60, "width");
+  assertBetween(raw.height, 28 * cell, 28 * cell + 80, "height");
   assert.equal(raw.texts.filter((t) => /^\d+$/.test(t)).length, 784);
   for (const t of ["Raw", "255", "100", "50", "0"]) assert.ok(raw.texts.includes(t), t);
   assert.equal(raw.root.getElementsByTagName("path").length > 0, true);
@@ -318,16 +378,21 @@ Deno.test("progressHtml shows the whole run's progress and the running metrics",
 Deno.test("display helpers do nothing outside Jupyter", async () => {
   assert.equal(inJupyter(), false);
   assert.equal(await showPng(digitPng(cornerDigit())), undefined);
-  assert.equal(await showSvg("<svg/>"), undefined);
+  assert.equal(await showFigure("<svg/>"), undefined);
   assert.equal(await showHtml("<b>x</b>"), undefined);
   assert.equal(await liveOutput().update({ "text/html": "<b>x</b>" }), undefined);
 });
 
 Deno.test("display helpers hand bundles to the kernel, live output by display id", async () => {
   const calls: { bundle: unknown; options: unknown }[] = [];
+  const broadcasts: { type: string; content: Record<string, unknown> }[] = [];
   const fake = {
     display: (bundle: unknown, options: unknown) => {
       calls.push({ bundle, options });
+      return Promise.resolve();
+    },
+    broadcast: (type: string, content: Record<string, unknown>) => {
+      broadcasts.push({ type, content });
       return Promise.resolve();
     },
     image: (png: Uint8Array) => ({ png }),
@@ -336,23 +401,222 @@ Deno.test("display helpers hand bundles to the kernel, live output by display id
   deno.jupyter = fake;
   try {
     assert.equal(inJupyter(), true);
-    await showSvg("<svg/>");
+    const svg = await barChartSvg(barInput);
+    await showFigure(svg);
     await showHtml("<b>x</b>");
     const png = digitPng(cornerDigit());
     await showPng(png);
+    await showPng(digitPng(cornerDigit(), { scale: 12 }), { density: 2, alt: "digit 0" });
     const live = liveOutput();
     await live.update({ "text/html": "1" });
     await live.update({ "text/html": "2" });
-    assert.deepEqual(calls[0], { bundle: { "image/svg+xml": "<svg/>" }, options: { raw: true } });
-    assert.deepEqual(calls[1].bundle, { "text/html": "<b>x</b>" });
-    assert.deepEqual(calls[2].bundle, { png });
-    assert.deepEqual(calls[3].options, { raw: true, display_id: live.id, update: false });
-    assert.deepEqual(calls[4], {
+    const figure = await figureBundle(svg, "curve");
+    await live.update(figure.bundle, figure.metadata);
+    assert.deepEqual(calls[0], { bundle: { "text/html": "<b>x</b>" }, options: { raw: true } });
+    assert.deepEqual(calls[1].bundle, { png });
+    assert.deepEqual(calls[2].options, { raw: true, display_id: live.id, update: false });
+    assert.deepEqual(calls[3], {
       bundle: { "text/html": "2" },
       options: { raw: true, display_id: live.id, update: true },
     });
+    assert.equal(calls.length, 4);
+
+    const { width, height } = readSvg(svg);
+    assert.equal(broadcasts[0].type, "display_data");
+    assert.deepEqual(broadcasts[0].content.metadata, { "image/png": { width, height } });
+    assert.deepEqual(broadcasts[0].content.transient, {});
+    const data = broadcasts[0].content.data as Record<string, string>;
+    assert.deepEqual(Object.keys(data).sort(), ["image/png", "text/plain"]);
+    assert.equal(data["text/plain"], "Per <class>");
+    const decoded = decode(Uint8Array.from(atob(data["image/png"]), (c) => c.charCodeAt(0)));
+    assert.deepEqual([decoded.width, decoded.height], [2 * width, 2 * height]);
+
+    assert.deepEqual(broadcasts[1].content, {
+      data: {
+        "image/png": pngDataUrl(digitPng(cornerDigit(), { scale: 12 })).split(",")[1],
+        "text/plain": "digit 0",
+      },
+      metadata: { "image/png": { width: 168, height: 168 } },
+      transient: {},
+    });
+    assert.equal(broadcasts[2].type, "update_display_data");
+    assert.deepEqual(broadcasts[2].content, {
+      data: figure.bundle,
+      metadata: figure.metadata,
+      transient: { display_id: live.id },
+    });
+    assert.equal(broadcasts.length, 3);
   } finally {
     deno.jupyter = undefined;
   }
   assert.throws(() => Deno.jupyter, /only available/);
+});
+
+Deno.test("notebookProgress redraws the accuracy curve in place as a 2× PNG", async () => {
+  const broadcasts: { type: string; content: Record<string, unknown> }[] = [];
+  const deno = Deno as unknown as { jupyter: unknown };
+  deno.jupyter = {
+    display: () => Promise.resolve(),
+    broadcast: (type: string, content: Record<string, unknown>) => {
+      broadcasts.push({ type, content });
+      return Promise.resolve();
+    },
+  };
+  try {
+    const progress = notebookProgress("Live");
+    const history = {
+      loss: [0.3],
+      acc: [0.9],
+      val_loss: [0.2],
+      val_acc: [0.93],
+      seconds: [1],
+      bestEpoch: 1,
+    };
+    await progress.onEpochEnd({ epoch: 1, epochs: 2, saved: true, history });
+    history.acc.push(0.95);
+    history.val_acc.push(0.96);
+    await progress.onEpochEnd({ epoch: 2, epochs: 2, saved: true, history });
+  } finally {
+    deno.jupyter = undefined;
+  }
+  assert.deepEqual(broadcasts.map((b) => b.type), ["display_data", "update_display_data"]);
+  const ids = broadcasts.map((b) => (b.content.transient as { display_id: string }).display_id);
+  assert.equal(ids[0], ids[1]);
+  const data = broadcasts[1].content.data as Record<string, string>;
+  assert.equal(data["text/plain"], "Live");
+  const png = Uint8Array.from(atob(data["image/png"]), (c) => c.charCodeAt(0));
+  const { width } = pngSize(png);
+  assert.deepEqual(broadcasts[1].content.metadata, {
+    "image/png": { width: width / 2, height: pngSize(png).height / 2 },
+  });
+});
+
+Deno.test("svgToPng draws a chart at 2× as a PNG, with its text in the shipped font", async () => {
+  const svg = await barChartSvg(barInput);
+  const { width, height } = readSvg(svg);
+  const raster = await svgToPng(svg);
+  assert.deepEqual([raster.width, raster.height, raster.density], [width, height, 2]);
+  const image = decode(raster.png);
+  assert.deepEqual([image.width, image.height], [2 * width, 2 * height]);
+  // The title "Per <class>" sits in the top-left corner: its glyphs are dark pixels.
+  assert.ok(darkPixels(raster.png, { x0: 0, y0: 0, x1: 300, y1: 70 }) > 500, "title drawn");
+  assert.ok(darkPixels(raster.png) > 5000, "axes, labels and values drawn");
+  const one = await svgToPng(svg, { density: 1 });
+  assert.deepEqual([decode(one.png).width, one.width], [width, width]);
+});
+
+Deno.test("svgToPng finds the font for vega's family list, bold included", async () => {
+  const text = (weight: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="white"/><text x="4" y="28" font-family="Helvetica, Arial, sans-serif" font-size="20" font-weight="${weight}">Accuracy 98%</text></svg>`;
+  const regular = darkPixels((await svgToPng(text("normal"))).png);
+  const bold = darkPixels((await svgToPng(text("bold"))).png);
+  assert.ok(regular > 400, `regular text drawn (${regular} dark pixels)`);
+  assert.ok(bold > regular * 1.25, `bold text is bolder (${bold} vs ${regular} dark pixels)`);
+});
+
+Deno.test("svgToPng draws the digits a chart embeds as PNG images", async () => {
+  const images = new Uint8Array(2 * 784); // two black digits
+  const svg = await digitsWithTitlesSvg(images, [0, 1], ["a", "b"], { scale: 4 });
+  const black = darkPixels((await svgToPng(svg)).png);
+  assert.ok(black >= 2 * 224 * 224, `both 112×112 digits drawn black at 2× (${black} dark pixels)`);
+});
+
+Deno.test("svgToPng names bad input", async () => {
+  await assert.rejects(() => svgToPng("hello"), /expected an SVG document .*got "hello"/);
+  await assert.rejects(() => svgToPng(42 as unknown as string), /got number/);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>`;
+  for (const density of [0, -1, NaN]) {
+    await assert.rejects(
+      () => svgToPng(svg, { density }),
+      new RegExp(`density must be a finite number > 0, got ${density}`),
+    );
+  }
+  await assert.rejects(() => svgToPng(`<svg width="4" height="4"><g></svg>`), /could not read/);
+});
+
+Deno.test("pngSize reads the header, and pngBundle sizes a PNG by its density", () => {
+  const png = digitPng(cornerDigit(), { scale: 4 });
+  assert.deepEqual(pngSize(png), { width: 112, height: 112 });
+  assert.throws(() => pngSize(new Uint8Array([1, 2, 3])), /expected PNG bytes .* got 3 bytes/);
+  const { bundle, metadata } = pngBundle(png, { density: 2, alt: "zero" });
+  assert.deepEqual(metadata, { "image/png": { width: 56, height: 56 } });
+  assert.equal(bundle["text/plain"], "zero");
+  assert.equal(bundle["image/png"], pngDataUrl(png).split(",")[1]);
+  assert.deepEqual(pngBundle(png).metadata, { "image/png": { width: 112, height: 112 } });
+  assert.throws(() => pngBundle(png, { density: 0 }), /density must be a finite number > 0, got 0/);
+});
+
+Deno.test("figureBundle's alt text is the figure's title, else 'figure'", async () => {
+  assert.equal(
+    (await figureBundle(await barChartSvg(barInput))).bundle["text/plain"],
+    "Per <class>",
+  );
+  const digits = await digitsWithTitlesSvg(new Uint8Array(784), [0], ["Label 5"]);
+  assert.equal((await figureBundle(digits)).bundle["text/plain"], "figure");
+  assert.equal((await figureBundle(digits, "A five")).bundle["text/plain"], "A five");
+});
+
+Deno.test("every figure prints its text at 11 px or more", async () => {
+  const images = new Uint8Array(3 * 784);
+  const layers = [
+    { name: "pixels", type: "Input", outputShape: "[None, 784]", params: 0 },
+    { name: "dense_1", type: "Dense", outputShape: "[null, 256]", params: 200960 },
+  ];
+  const confusion = Array.from(
+    { length: 10 },
+    (_, i) => Array.from({ length: 10 }, (_, j) => i === j ? 1017 : j),
+  );
+  const big = Array.from(
+    { length: 16 },
+    (_, i) => Array.from({ length: 16 }, (_, j) => i === j ? 1017 : j),
+  );
+  const labels = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+  const history = {
+    loss: [1, 2],
+    acc: [0.9, 0.95],
+    val_loss: [1, 2],
+    val_acc: [0.93, 0.96],
+    seconds: [1, 1],
+    bestEpoch: 2,
+  };
+  const titles = { title: "T", xTitle: "X", yTitle: "Y" };
+  const figures: Record<string, string> = {
+    barChartSvg: await barChartSvg(barInput),
+    lineChartSvg: await lineChartSvg({
+      series: [{ name: "train", values: [0.9, 0.95] }],
+      ...titles,
+    }),
+    "heatmapSvg 10×10": await heatmapSvg({ matrix: confusion, labels: labels(10), ...titles }),
+    "heatmapSvg 16×16": await heatmapSvg({ matrix: big, labels: labels(16), ...titles }),
+    digitsWithTitlesSvg: await digitsWithTitlesSvg(images, [0, 1, 2], ["a", "b", "c"], {
+      title: "T",
+    }),
+    "annotatedDigitSvg 0": await annotatedDigitSvg(cornerDigit(), { decimals: 0, title: "T" }),
+    "annotatedDigitSvg 2": await annotatedDigitSvg(new Float32Array(784), {
+      decimals: 2,
+      title: "T",
+    }),
+    modelDiagramSvg: await modelDiagramSvg(layers),
+    accuracyCurveSvg: await accuracyCurveSvg(history, "Accuracy"),
+    "robustness curve": await lineChartSvg({
+      x: [0, 0.05, 0.1, 0.2, 0.3, 0.5],
+      series: ["clean", "noisy", "clean + noisy"].map((name) => ({
+        name,
+        values: [0.98, 0.97, 0.96, 0.9, 0.8, 0.5],
+      })),
+      title: "Test accuracy under Gaussian noise",
+      xTitle: "Noise standard deviation",
+      yTitle: "Test accuracy",
+    }),
+  };
+  for (const [name, svg] of Object.entries(figures)) {
+    const sizes = fontSizes(svg);
+    assert.ok(sizes.length > 0, `${name}: no font size found`);
+    const small = sizes.filter((size) => size < MIN_FONT_SIZE);
+    assert.deepEqual(small, [], `${name}: text under ${MIN_FONT_SIZE} px`);
+  }
+  await assert.rejects(
+    async () => await annotatedDigitSvg(new Float32Array(784), { decimals: 2, cellSize: 24 }),
+    /cellSize 24 prints values at 9 px, under the 11 px minimum; use cellSize ≥ 28/,
+  );
 });

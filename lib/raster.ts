@@ -1,0 +1,100 @@
+/**
+ * SVG to PNG, headless: resvg compiled to WebAssembly, with the Inter font shipped by an npm
+ * package (resvg sees no system fonts), so a figure looks the same on every machine.
+ *
+ * The .wasm and the two font files (regular and bold) are read from their npm packages on the
+ * first call; later calls reuse them. Embedded images are scaled nearest-neighbour, as the
+ * library's only images are pixel-exact digits.
+ *
+ * @module
+ */
+// Imported only so that Deno installs the font package; its .ttf files are read below.
+import "@expo-google-fonts/inter/package.json" with { type: "json" };
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+/** The font family every rasterized figure's text is drawn in (also the charts' first choice). */
+export const FONT_FAMILY = "Inter";
+
+/** Options of {@linkcode svgToPng}. */
+export interface RasterOptions {
+  /** Device pixels per CSS pixel (default 2: sharp on high-density screens when shown at 1×). */
+  density?: number;
+}
+
+/** A rasterized figure: the PNG and the size to show it at. */
+export interface RasterImage {
+  /** The PNG file's bytes, `width·density` × `height·density` pixels, RGBA. */
+  png: Uint8Array;
+  /** Width to show the image at, in CSS pixels: the SVG's width (to whole device pixels). */
+  width: number;
+  /** Height to show the image at, in CSS pixels: the SVG's height (to whole device pixels). */
+  height: number;
+  /** Device pixels per CSS pixel the PNG was drawn at. */
+  density: number;
+}
+
+const FONT_FILES = ["400Regular/Inter_400Regular.ttf", "700Bold/Inter_700Bold.ttf"];
+
+let fonts: Promise<Uint8Array[]> | undefined;
+
+/** Loads resvg's WebAssembly and the font files, once. */
+function ready(): Promise<Uint8Array[]> {
+  fonts ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const fontDir = dirname(require.resolve("@expo-google-fonts/inter/package.json"));
+    const buffers = await Promise.all(FONT_FILES.map((f) => Deno.readFile(join(fontDir, f))));
+    await initWasm(await Deno.readFile(require.resolve("@resvg/resvg-wasm/index_bg.wasm")));
+    return buffers;
+  })();
+  return fonts;
+}
+
+/**
+ * Draws an SVG document as a PNG at `density` device pixels per CSS pixel (an SVG of W×H CSS px
+ * gives a PNG of W·density × H·density px), with text in {@linkcode FONT_FAMILY}.
+ *
+ * @example
+ * ```ts
+ * const { png, width, height } = await svgToPng(await barChartSvg(input)); // png: 2·width px wide
+ * ```
+ */
+export async function svgToPng(svg: string, opts: RasterOptions = {}): Promise<RasterImage> {
+  const { density = 2 } = opts;
+  if (typeof svg !== "string" || !/^\s*(<[?!][^>]*>\s*)*<svg[\s>]/.test(svg)) {
+    const found = typeof svg === "string" ? JSON.stringify(svg.slice(0, 40)) : typeof svg;
+    throw new Error(`svgToPng: expected an SVG document starting with "<svg", got ${found}`);
+  }
+  if (typeof density !== "number" || !Number.isFinite(density) || density <= 0) {
+    throw new Error(`svgToPng: density must be a finite number > 0, got ${density}`);
+  }
+  const fontBuffers = await ready();
+  let resvg: InstanceType<typeof Resvg>;
+  try {
+    resvg = new Resvg(svg, {
+      fitTo: { mode: "zoom", value: density },
+      // Pixel images (digits) stay sharp: resvg ignores CSS "image-rendering: pixelated", which
+      // vega writes for unsmoothed image marks, and would otherwise interpolate them.
+      imageRendering: 1,
+      font: { fontBuffers, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    });
+  } catch (e) {
+    throw new Error(`svgToPng: resvg could not read the SVG: ${e}`);
+  }
+  try {
+    const image = resvg.render();
+    try {
+      return {
+        png: image.asPng(),
+        width: image.width / density,
+        height: image.height / density,
+        density,
+      };
+    } finally {
+      image.free();
+    }
+  } finally {
+    resvg.free();
+  }
+}
