@@ -39,7 +39,8 @@ export interface AnnotatedDigitOptions extends DigitShape {
 }
 
 /**
- * Draws the chosen digits of a flat N×(rows·cols) array side by side, each under its own title.
+ * Draws the chosen digits of a flat N×(rows·cols) array side by side, each under its own title
+ * (the titles, joined, also describe the figure: its `<title>` and alt text).
  *
  * @example
  * ```ts
@@ -88,6 +89,7 @@ export function digitsWithTitlesSvg(
   } as const));
   return renderSvg({
     ...(opts.title === undefined ? {} : { title: opts.title }),
+    description: titles.join(", "),
     columns: Math.min(columns, indices.length),
     spacing: 16,
     concat: panels,

@@ -44,8 +44,8 @@ const THEME = {
 /**
  * Renders a Vega-Lite spec to an SVG string, with the library's theme under the spec's own config.
  *
- * When the spec has a title, the SVG starts with it as a `<title>` element, the figure's
- * accessible name (and its alt text in notebooks).
+ * When the spec has a title or a description, the SVG starts with them as a `<title>` element
+ * ("title: description"), the figure's accessible name and its alt text in notebooks.
  *
  * @example
  * ```ts
@@ -57,7 +57,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(themed).spec), { renderer: "none" });
   try {
     const svg = await view.toSVG();
-    const title = titleText(spec.title);
+    const title = [titleText(spec.title), spec.description ?? ""].filter((t) => t !== "")
+      .join(": ");
     if (title === "") return svg;
     return svg.replace(/^<svg[^>]*>/, (open) => `${open}<title>${escapeHtml(title)}</title>`);
   } finally {

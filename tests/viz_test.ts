@@ -546,13 +546,19 @@ Deno.test("pngSize reads the header, and pngBundle sizes a PNG by its density", 
   assert.throws(() => pngBundle(png, { density: 0 }), /density must be a finite number > 0, got 0/);
 });
 
-Deno.test("figureBundle's alt text is the figure's title, else 'figure'", async () => {
+Deno.test("figureBundle's alt text is the figure's title and description, else 'figure'", async () => {
   assert.equal(
     (await figureBundle(await barChartSvg(barInput))).bundle["text/plain"],
     "Per <class>",
   );
-  const digits = await digitsWithTitlesSvg(new Uint8Array(784), [0], ["Label 5"]);
-  assert.equal((await figureBundle(digits)).bundle["text/plain"], "figure");
+  const digits = await digitsWithTitlesSvg(new Uint8Array(784 * 2), [0, 1], ["Label 5", "Label 0"]);
+  assert.equal((await figureBundle(digits)).bundle["text/plain"], "Label 5, Label 0");
+  const titled = await digitsWithTitlesSvg(new Uint8Array(784), [0], ["Pred 3 / True 5"], {
+    title: "Errors",
+  });
+  assert.equal((await figureBundle(titled)).bundle["text/plain"], "Errors: Pred 3 / True 5");
+  const plain = `<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>`;
+  assert.equal((await figureBundle(plain)).bundle["text/plain"], "figure");
   assert.equal((await figureBundle(digits, "A five")).bundle["text/plain"], "A five");
 });
 
