@@ -1,8 +1,7 @@
 /**
  * `deno task reproduce`: installs what is missing (see setup.ts), executes the five notebooks in
- * order, in place, then prints this
- * project's results beside the original study's, leaves them in checkpoints/results.json and
- * copies the README's figures from the notebooks into docs/.
+ * order, in place, then prints this project's results beside the original study's, leaves them
+ * in checkpoints/results.json and copies the README's figures (PNG) from the notebooks into docs/.
  *
  * @module
  */
@@ -16,8 +15,8 @@ const NOTEBOOKS = ["01_explore", "02_preprocess", "03_model", "04_train", "05_no
 const RESULTS = `${root}checkpoints/results.json`;
 /** Figures copied from the executed notebooks for the README: file → [notebook, cell id]. */
 const FIGURES: Record<string, [string, string]> = {
-  "docs/misclassified.svg": ["04_train", "04-10"],
-  "docs/robustness.svg": ["05_noise", "05-15"],
+  "docs/misclassified.png": ["04_train", "04-10"],
+  "docs/robustness.png": ["05_noise", "05-15"],
 };
 const QUICK_VARIABLES = ["MLP_EPOCHS", "MLP_BATCH_SIZE", "MLP_TRAIN_LIMIT", "MLP_TEST_LIMIT"];
 
@@ -42,10 +41,11 @@ for (const name of NOTEBOOKS) {
 for (const [file, [name, id]] of Object.entries(FIGURES)) {
   const notebook = JSON.parse(await Deno.readTextFile(`${root}notebooks/${name}.ipynb`));
   const cell = notebook.cells.find((c: { id: string }) => c.id === id);
-  const svg = cell?.outputs?.find((o: { data?: object }) => o.data && "image/svg+xml" in o.data)
-    ?.data["image/svg+xml"];
-  if (svg === undefined) throw new Error(`${name}.ipynb: cell ${id} has no SVG output for ${file}`);
+  const png = cell?.outputs?.find((o: { data?: object }) => o.data && "image/png" in o.data)
+    ?.data["image/png"];
+  if (png === undefined) throw new Error(`${name}.ipynb: cell ${id} has no PNG output for ${file}`);
+  const base64 = (Array.isArray(png) ? png.join("") : png).replace(/\s/g, "");
   await Deno.mkdir(`${root}docs`, { recursive: true });
-  await Deno.writeTextFile(`${root}${file}`, Array.isArray(svg) ? svg.join("") : svg);
+  await Deno.writeFile(`${root}${file}`, Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
 }
 console.log(`\n${resultsText(await readResults(RESULTS))}\n\nWritten to checkpoints/results.json`);

@@ -3,6 +3,7 @@
  * the repository (so the kernel finds deno.json), and checks their outputs.
  */
 import assert from "node:assert/strict";
+import { decode } from "fast-png";
 import { fileURLToPath } from "node:url";
 import { executeNotebook } from "../scripts/execute_notebook.ts";
 import { setup } from "../scripts/setup.ts";
@@ -19,6 +20,7 @@ const QUICK = {
 interface Output {
   output_type: string;
   data?: Record<string, string | string[]>;
+  metadata?: Record<string, { width: number; height: number }>;
   text?: string | string[];
   ename?: string;
   evalue?: string;
@@ -83,16 +85,16 @@ function assertOutputs(name: string, outputs: Output[], expected: Record<string,
     const seen = outputs.map((o) => Object.keys(o.data ?? { [o.output_type]: "" }).join("+"));
     assert.ok(found >= count, `${name}: expected ≥ ${count} ${mime}, found ${found} in ${seen}`);
   }
+  assert.equal(mimeCount(outputs, "image/svg+xml"), 0, `${name}: an SVG output, hidden untrusted`);
   for (const o of outputs.filter((o) => o.data?.["image/png"])) {
-    const png = atob(text(o.data!["image/png"]).replace(/\s/g, ""));
-    assert.equal(png.slice(1, 4), "PNG", `${name}: a PNG output that is not a PNG`);
-  }
-  for (const o of outputs.filter((o) => o.data?.["image/svg+xml"])) {
-    assert.match(
-      text(o.data!["image/svg+xml"]).trimStart(),
-      /^<svg[\s\S]*<\/svg>\s*$/,
-      `${name}: malformed SVG`,
+    const png = Uint8Array.from(
+      atob(text(o.data!["image/png"]).replace(/\s/g, "")),
+      (c) => c.charCodeAt(0),
     );
+    const { width, height } = decode(png);
+    const size = o.metadata?.["image/png"];
+    assert.ok(size, `${name}: a ${width}×${height} PNG without its display size`);
+    assert.deepEqual([width, height], [size.width * 2, size.height * 2], `${name}: not 2× density`);
   }
 }
 
@@ -100,18 +102,14 @@ Deno.test("the five notebooks run in quick mode with their pictures, tables and 
   const before = await committedNotebooks();
   const names = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
   const { outputs, results } = await runQuick(names, { MLP_DATASET: "mnist" });
-  assertOutputs("01_explore", outputs.get("01_explore")!, {
-    "image/png": 2,
-    "image/svg+xml": 3,
-    "text/html": 1,
-  });
+  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 });
   assertOutputs("02_preprocess", outputs.get("02_preprocess")!, {
-    "image/svg+xml": 1,
+    "image/png": 1,
     "text/html": 2,
   });
-  assertOutputs("03_model", outputs.get("03_model")!, { "image/svg+xml": 1, "text/html": 2 });
-  assertOutputs("04_train", outputs.get("04_train")!, { "image/svg+xml": 4, "text/html": 2 });
-  assertOutputs("05_noise", outputs.get("05_noise")!, { "image/svg+xml": 7, "text/html": 7 });
+  assertOutputs("03_model", outputs.get("03_model")!, { "image/png": 1, "text/html": 2 });
+  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4, "text/html": 2 });
+  assertOutputs("05_noise", outputs.get("05_noise")!, { "image/png": 7, "text/html": 7 });
   const all = allText(outputs.get("03_model")!);
   assert.match(all, /269,?322/);
   assert.match(allText(outputs.get("04_train")!), /Pred \d \/ True \d/);
@@ -133,8 +131,8 @@ Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {
   const { outputs, results } = await runQuick(["01_explore", "04_train"], {
     MLP_DATASET: "fashion-mnist",
   });
-  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 2, "image/svg+xml": 3 });
-  assertOutputs("04_train", outputs.get("04_train")!, { "image/svg+xml": 4 });
+  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5 });
+  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4 });
   assert.match(allText(outputs.get("01_explore")!), /Ankle boot/);
   assert.match(allText(outputs.get("04_train")!), /Pred [A-Za-z-/ ]+ \/ True/);
   assert.ok(
