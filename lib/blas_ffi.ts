@@ -4,8 +4,15 @@
  * @module
  */
 
-/** Where OpenBLAS and Accelerate live on Debian/Ubuntu, other Linux, and macOS, in lookup order. */
+/**
+ * Where OpenBLAS and Accelerate live on Debian/Ubuntu, other Linux, and macOS, in lookup order.
+ *
+ * Debian's pthread build comes first, by its own path: `libopenblas.so.0` may point at the OpenMP
+ * build instead, which crashes a `deno test` run that loads it in several test modules.
+ */
 export const BLAS_CANDIDATES: readonly string[] = [
+  "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
   "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
   "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
   "/usr/lib64/libopenblas.so.0",

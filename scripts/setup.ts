@@ -50,9 +50,20 @@ const EXECUTOR: Requirement = {
   brew: ["jupyterlab"],
 };
 
+/** A BLAS that is not an OpenMP build (see BLAS_CANDIDATES in lib/blas_ffi.ts). */
+function blasFound(): boolean {
+  const library = findBlasLibrary();
+  if (library === undefined) return false;
+  try {
+    return !Deno.realPathSync(library).includes("openmp");
+  } catch {
+    return true;
+  }
+}
+
 const BLAS: Requirement = {
-  what: "OpenBLAS, for the fast blas backend",
-  present: () => Promise.resolve(findBlasLibrary() !== undefined),
+  what: "OpenBLAS (pthread build), for the fast blas backend",
+  present: () => Promise.resolve(blasFound()),
   apt: ["libopenblas0-pthread"],
   brew: [],
 };
