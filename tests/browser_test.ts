@@ -8,15 +8,19 @@
  * (`CI` set) it fails instead.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { output } from "../scripts/execute_notebook.ts";
 import { alive, type JupyterServer, startJupyter } from "../scripts/jupyter.ts";
 import { CHROMIUM_PATHS, setup } from "../scripts/setup.ts";
+import {
+  NOTEBOOKS,
+  notebookSandbox,
+  QUICK,
+  ROOT as root,
+  savedOutputs,
+} from "./notebook_fixtures.ts";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
 const SHOTS = `${root}tests/screenshots`;
-const NAMES = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
 /** The figures (charts and digit images) a full run of each notebook draws. */
 const FIGURES: Record<string, number> = {
   "01_explore": 5,
@@ -25,17 +29,6 @@ const FIGURES: Record<string, number> = {
   "04_train": 4,
   "05_noise": 7,
 };
-const QUICK = {
-  MLP_TRAIN_LIMIT: "6000",
-  MLP_EPOCHS: "2",
-  MLP_BATCH_SIZE: "64",
-  MLP_TEST_LIMIT: "2000",
-};
-
-interface Output {
-  output_type: string;
-  data?: Record<string, unknown>;
-}
 
 const chromium = CHROMIUM_PATHS.find((path) => {
   try {
@@ -58,8 +51,7 @@ if (skip) {
 
 /** Figure outputs (PNG or SVG) saved in a notebook file. */
 async function savedFigures(path: string): Promise<number> {
-  const notebook = JSON.parse(await Deno.readTextFile(path));
-  const outputs: Output[] = notebook.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
+  const outputs = await savedOutputs(path);
   assert.deepEqual(outputs.filter((o) => o.output_type === "error"), [], `${path}: error output`);
   return outputs.filter((o) => o.data?.["image/png"] ?? o.data?.["image/svg+xml"]).length;
 }
@@ -111,8 +103,8 @@ async function openNotebook(page: Page, server: JupyterServer, name: string) {
   );
 }
 
-async function committedUntrusted(page: Page, server: JupyterServer, sandbox: string) {
-  for (const name of NAMES) {
+async function committedUntrusted(page: Page, server: JupyterServer) {
+  for (const name of NOTEBOOKS) {
     const expected = await savedFigures(`${root}notebooks/${name}.ipynb`);
     assert.equal(expected, FIGURES[name], `${name}.ipynb holds ${expected} figures`);
     await openNotebook(page, server, name);
@@ -128,7 +120,6 @@ async function committedUntrusted(page: Page, server: JupyterServer, sandbox: st
     assert.deepEqual(shown, { all: expected, visible: expected, broken: 0 }, `${name} (untrusted)`);
     assert.equal(await page.$$eval(".output_error", (e) => e.length), 0, `${name}: error shown`);
   }
-  await Deno.remove(`${sandbox}/notebooks/.ipynb_checkpoints`, { recursive: true }).catch(() => {});
 }
 
 async function runAll04(page: Page, server: JupyterServer) {
@@ -138,12 +129,7 @@ async function runAll04(page: Page, server: JupyterServer) {
     (globalThis as any).Jupyter.notebook.clear_all_output();
   });
   assert.equal((await figuresIn(page, "#notebook .output_area")).all, 0, "outputs not cleared");
-  await page.click("#menus a.dropdown-toggle:has(+ #cell_menu)").catch(async () => {
-    const menus = await page.$$("#menus > div > ul > li > a.dropdown-toggle");
-    for (const menu of menus) {
-      if ((await menu.evaluate((e) => e.textContent?.trim())) === "Cell") await menu.click();
-    }
-  });
+  await page.click("#menus a.dropdown-toggle:has(+ #cell_menu)");
   await page.click("#run_all_cells > a");
   let maxValue = 0;
   let maxTotal = 0;
@@ -194,7 +180,7 @@ async function nbconvertHtml(page: Page, sandbox: string) {
     if (/^(file|data):/.test(request.url())) request.continue();
     else request.abort();
   });
-  for (const name of NAMES) {
+  for (const name of NOTEBOOKS) {
     const html = `${sandbox}/html`;
     await exportHtml(`${root}notebooks/${name}.ipynb`, html);
     await page.setViewport({ width: 1280, height: 900 });
@@ -223,16 +209,11 @@ Deno.test({
     assert.deepEqual(lacking, [], "CI must run the browser test");
     await setup("notebooks", { install: false });
     await Deno.mkdir(SHOTS, { recursive: true });
-    const sandbox = await Deno.makeTempDir({ dir: root, prefix: ".nbtest-" });
+    const sandbox = await notebookSandbox(NOTEBOOKS);
     let server: JupyterServer | undefined;
     let browser: Browser | undefined;
     let kernels: number[] = [];
     try {
-      await Deno.mkdir(`${sandbox}/notebooks`);
-      await Deno.symlink(`${root}lib`, `${sandbox}/lib`);
-      for (const name of NAMES) {
-        await Deno.copyFile(`${root}notebooks/${name}.ipynb`, `${sandbox}/notebooks/${name}.ipynb`);
-      }
       server = await startJupyter({
         dir: sandbox,
         app: "notebook",
@@ -255,7 +236,7 @@ Deno.test({
       });
       const page = await browser.newPage();
       await page.setViewport({ width: 1280, height: 900 });
-      await committedUntrusted(page, server, sandbox);
+      await committedUntrusted(page, server);
       await runAll04(page, server);
       kernels = await server.kernelPids();
       assert.ok(kernels.length > 0, "no kernel process found under the server");

@@ -4,27 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { fileURLToPath } from "node:url";
 import { executeNotebook } from "../scripts/execute_notebook.ts";
 import { setup } from "../scripts/setup.ts";
 import { readResults } from "../lib/results.ts";
-
-const root = fileURLToPath(new URL("../", import.meta.url));
-const QUICK = {
-  MLP_TRAIN_LIMIT: "6000",
-  MLP_EPOCHS: "2",
-  MLP_BATCH_SIZE: "64",
-  MLP_TEST_LIMIT: "2000",
-};
-
-interface Output {
-  output_type: string;
-  data?: Record<string, string | string[]>;
-  metadata?: Record<string, { width: number; height: number }>;
-  text?: string | string[];
-  ename?: string;
-  evalue?: string;
-}
+import {
+  NOTEBOOKS,
+  notebookSandbox,
+  type Output,
+  QUICK,
+  ROOT as root,
+  savedOutputs,
+} from "./notebook_fixtures.ts";
 
 async function committedNotebooks(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -39,17 +29,13 @@ async function committedNotebooks(): Promise<Map<string, string>> {
 /** Runs the notebooks in a fresh sandbox; returns each notebook's outputs and the results file. */
 async function runQuick(names: string[], env: Record<string, string>) {
   await setup("notebooks", { install: false });
-  const sandbox = await Deno.makeTempDir({ dir: root, prefix: ".nbtest-" });
+  const sandbox = await notebookSandbox(names);
   try {
-    await Deno.mkdir(`${sandbox}/notebooks`);
-    await Deno.symlink(`${root}lib`, `${sandbox}/lib`);
     const outputs = new Map<string, Output[]>();
     for (const name of names) {
       const copy = `${sandbox}/notebooks/${name}.ipynb`;
-      await Deno.copyFile(`${root}notebooks/${name}.ipynb`, copy);
       await executeNotebook(copy, { env: { ...QUICK, ...env }, quiet: true });
-      const notebook = JSON.parse(await Deno.readTextFile(copy));
-      outputs.set(name, notebook.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []));
+      outputs.set(name, await savedOutputs(copy));
     }
     return { outputs, results: await readResults(`${sandbox}/checkpoints/results.json`) };
   } finally {
@@ -100,8 +86,7 @@ function assertOutputs(name: string, outputs: Output[], expected: Record<string,
 
 Deno.test("the five notebooks run in quick mode with their pictures, tables and accuracy", async () => {
   const before = await committedNotebooks();
-  const names = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
-  const { outputs, results } = await runQuick(names, { MLP_DATASET: "mnist" });
+  const { outputs, results } = await runQuick(NOTEBOOKS, { MLP_DATASET: "mnist" });
   assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 });
   assertOutputs("02_preprocess", outputs.get("02_preprocess")!, {
     "image/png": 1,
