@@ -25,7 +25,7 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra command-line options of the server. */
   args?: string[];
-  /** Keep the server's log for {@linkcode JupyterServer.log} instead of printing it. */
+  /** Keep the server's log (for the error when it fails to start) instead of printing it. */
   quiet?: boolean;
 }
 
@@ -41,8 +41,6 @@ export interface JupyterServer {
   url: string;
   /** Process id of the server. */
   pid: number;
-  /** The last lines of the server's log (quiet servers only). */
-  log(): string;
   /** Process ids of the server's children: the kernels it started. */
   kernelPids(): Promise<number[]>;
   /** Stops the server and its kernels by their process ids, then waits for them to exit. */
@@ -161,7 +159,7 @@ export async function startJupyter(opts: StartOptions): Promise<JupyterServer> {
   }).spawn();
   let log = "";
   const keep = async (stream: ReadableStream<Uint8Array> | null) => {
-    if (!opts.quiet || stream === null) return;
+    if (stream === null) return;
     const decoder = new TextDecoder();
     for await (const chunk of stream) {
       log = (log + decoder.decode(chunk, { stream: true })).slice(-20_000);
@@ -183,7 +181,6 @@ export async function startJupyter(opts: StartOptions): Promise<JupyterServer> {
     token,
     url: `${base}/${app === "lab" ? "lab" : "tree"}?token=${token}`,
     pid: child.pid,
-    log: () => log,
     kernelPids: () => childPids(child.pid),
     async stop() {
       const kernels = await childPids(child.pid);
