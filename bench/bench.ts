@@ -20,8 +20,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { initBackend } from "../lib/backend.ts";
-import { blasThreads } from "../lib/backend_blas.ts";
-import type { BackendName } from "../lib/config.ts";
+import { type BackendName, blasThreads } from "../lib/config.ts";
 import { loadMnist, mnistPackageDir } from "../lib/mnist.ts";
 import { buildMlp } from "../lib/model.ts";
 import { median } from "../lib/results.ts";

@@ -3,10 +3,13 @@
  *
  * @module
  */
-import { BLAS_BACKEND, registerBlasBackend } from "./backend_blas.ts";
+import { type BlasRegistration, registerBlasBackend } from "@mnist-mlp/tfjs-backend-blas";
 import { speedUpWasm } from "./backend_wasm_fast.ts";
-import { type BackendName, BACKENDS } from "./config.ts";
+import { type BackendName, BACKENDS, loadBlasOptions } from "./config.ts";
 import { tf } from "./tf.ts";
+
+/** The blas backend's name in {@linkcode BACKENDS}. */
+const BLAS_BACKEND = "blas";
 
 /** How to get the fast backend, printed when no BLAS library is found. */
 export const BLAS_INSTALL_HINT =
@@ -14,8 +17,23 @@ export const BLAS_INSTALL_HINT =
   "install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; macOS uses " +
   "Accelerate) or point MLP_BLAS_LIB at libopenblas";
 
+/**
+ * Registers the blas backend as "blas" with the library and threads that `MLP_BLAS_LIB` and
+ * `MLP_BLAS_THREADS` name (see {@linkcode loadBlasOptions}); returns what happened.
+ *
+ * @example
+ * ```ts
+ * registerBlasFromEnv(); // { registered: true, name: "blas", library: "/usr/lib/…", threads: 2 }
+ * ```
+ */
+export function registerBlasFromEnv(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): BlasRegistration {
+  return registerBlasBackend({ ...loadBlasOptions(env), name: BLAS_BACKEND });
+}
+
 async function start(backend: BackendName): Promise<boolean> {
-  if (backend === BLAS_BACKEND && !registerBlasBackend()) return false;
+  if (backend === BLAS_BACKEND && !registerBlasFromEnv().registered) return false;
   if (backend === "wasm") speedUpWasm();
   if (!(await tf.setBackend(backend))) return false;
   await tf.ready();
@@ -24,7 +42,8 @@ async function start(backend: BackendName): Promise<boolean> {
 
 /**
  * Activates a tfjs backend and returns its name: `name` if given, else `MLP_BACKEND` if set,
- * else the first of blas (system BLAS), wasm, cpu that starts.
+ * else the first of blas (system BLAS), wasm, cpu that starts. The blas backend gets its library
+ * and threads from `MLP_BLAS_LIB` and `MLP_BLAS_THREADS` (see {@linkcode loadBlasOptions}).
  *
  * A forced backend that cannot start is an Error, not a silent fallback.
  *

@@ -99,3 +99,53 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (dataset) config.dataset = oneOf("MLP_DATASET", dataset, ["mnist", "fashion-mnist"] as const);
   return config;
 }
+
+/** Options for the blas backend's `registerBlasBackend`, from the environment. */
+export interface BlasOptions {
+  /** The BLAS library (`MLP_BLAS_LIB`; undefined: the first one found). */
+  library?: string;
+  /** BLAS threads (`MLP_BLAS_THREADS`, default: the number of logical cores). */
+  threads: number;
+}
+
+/**
+ * Reads the blas backend's options from `MLP_BLAS_LIB` and `MLP_BLAS_THREADS`.
+ *
+ * Unset or empty variables keep the defaults; invalid ones throw an Error naming the variable,
+ * as does an `MLP_BLAS_LIB` that names no existing file.
+ *
+ * @example
+ * ```ts
+ * loadBlasOptions({ MLP_BLAS_THREADS: "1" }); // { threads: 1 }
+ * ```
+ */
+export function loadBlasOptions(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): BlasOptions {
+  const options: BlasOptions = { threads: navigator.hardwareConcurrency };
+  const threads = env.MLP_BLAS_THREADS?.trim();
+  if (threads) options.threads = integer("MLP_BLAS_THREADS", threads, 1);
+  const library = env.MLP_BLAS_LIB;
+  if (library !== undefined && library !== "") {
+    if (!isFile(library)) {
+      throw new Error(
+        `MLP_BLAS_LIB=${JSON.stringify(library)}: expected an existing file, found none`,
+      );
+    }
+    options.library = library;
+  }
+  return options;
+}
+
+/** BLAS threads: `MLP_BLAS_THREADS` if set, else the number of logical cores. */
+export function blasThreads(env: Record<string, string | undefined> = Deno.env.toObject()): number {
+  return loadBlasOptions({ MLP_BLAS_THREADS: env.MLP_BLAS_THREADS }).threads;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

@@ -13,7 +13,6 @@
  * @module
  */
 export * from "./backend.ts";
-export * from "./backend_blas.ts";
 export * from "./backend_wasm_fast.ts";
 export * from "./chart_digits.ts";
 export * from "./chart_model.ts";

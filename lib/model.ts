@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { fusedAdam } from "./blas_adam.ts";
-import { fuseCrossentropy } from "./blas_loss.ts";
+import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
 import { SeededDropout } from "./seeded_dropout.ts";
 import { type LayersModel, tf } from "./tf.ts";
 

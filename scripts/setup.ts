@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { findBlasLibrary } from "../lib/blas_ffi.ts";
+import { findBlasLibrary } from "@mnist-mlp/tfjs-backend-blas";
 import { output } from "./execute_notebook.ts";
 
 /** What the machine is being set up for. */
@@ -50,9 +50,9 @@ const EXECUTOR: Requirement = {
   brew: ["jupyterlab"],
 };
 
-/** A BLAS that is not an OpenMP build (see BLAS_CANDIDATES in lib/blas_ffi.ts). */
+/** A BLAS that is not an OpenMP build (see BLAS_CANDIDATES in packages/tfjs-backend-blas). */
 function blasFound(): boolean {
-  const library = findBlasLibrary();
+  const library = findBlasLibrary({ library: Deno.env.get("MLP_BLAS_LIB") });
   if (library === undefined) return false;
   try {
     return !Deno.realPathSync(library).includes("openmp");

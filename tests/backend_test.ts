@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { findBlasLibrary } from "@mnist-mlp/tfjs-backend-blas";
 import { initBackend } from "../lib/backend.ts";
-import { findBlasLibrary } from "../lib/backend_blas.ts";
+import { loadBlasOptions } from "../lib/config.ts";
 import { tf } from "../lib/tf.ts";
 
 await initBackend();
@@ -45,7 +46,7 @@ Deno.test("initBackend picks blas where a BLAS library is found, else wasm", asy
   const previous = tf.getBackend();
   Deno.env.delete("MLP_BACKEND");
   try {
-    assert.equal(await initBackend(), findBlasLibrary() ? "blas" : "wasm");
+    assert.equal(await initBackend(), findBlasLibrary(loadBlasOptions()) ? "blas" : "wasm");
   } finally {
     if (saved !== undefined) Deno.env.set("MLP_BACKEND", saved);
     await tf.setBackend(previous);

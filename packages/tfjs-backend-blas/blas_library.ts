@@ -4,6 +4,15 @@
  * @module
  */
 
+/** Where to look for a BLAS library. */
+export interface FindBlasOptions {
+  /**
+   * A library path, or a name the dynamic loader resolves (e.g. "libopenblas.so.0"); unset or
+   * empty: the first of {@linkcode BLAS_CANDIDATES} found.
+   */
+  library?: string;
+}
+
 /**
  * Where OpenBLAS and Accelerate live on Debian/Ubuntu, other Linux, and macOS, in lookup order.
  *
@@ -42,27 +51,33 @@ function loaderFinds(name: string): boolean {
   }
 }
 
+/** Whether `library` is a file (a path) or a name the dynamic loader resolves (no slash). */
+function exists(library: string): boolean {
+  return library.includes("/") ? isFile(library) : loaderFinds(library);
+}
+
 /**
- * Path of a BLAS library: `MLP_BLAS_LIB` if set, else the first OpenBLAS or Accelerate found.
- *
- * Returns undefined when none is found; throws when `MLP_BLAS_LIB` names a missing file.
+ * Path of a BLAS library: `options.library` if given, else the first of {@linkcode BLAS_CANDIDATES}
+ * found; undefined when none is found, an Error when the given library does not exist.
  *
  * @example
  * ```ts
- * findBlasLibrary({ MLP_BLAS_LIB: "/opt/blas/libopenblas.so" }); // "/opt/blas/libopenblas.so"
+ * findBlasLibrary(); // "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0" on Debian
+ * findBlasLibrary({ library: "/opt/blas/libopenblas.so" }); // "/opt/blas/libopenblas.so"
  * ```
  */
-export function findBlasLibrary(
-  env: Record<string, string | undefined> = Deno.env.toObject(),
-): string | undefined {
-  const chosen = env.MLP_BLAS_LIB;
+export function findBlasLibrary(options: FindBlasOptions = {}): string | undefined {
+  const chosen = options.library;
   if (chosen !== undefined && chosen !== "") {
-    if (!isFile(chosen)) {
-      throw new Error(`MLP_BLAS_LIB is set to "${chosen}", but no such file exists`);
+    if (typeof chosen !== "string" || !exists(chosen)) {
+      throw new Error(
+        `library: expected an existing file or a name the dynamic loader resolves, ` +
+          `got ${JSON.stringify(chosen)}`,
+      );
     }
     return chosen;
   }
-  return BLAS_CANDIDATES.find((path) => path.includes("/") ? isFile(path) : loaderFinds(path));
+  return BLAS_CANDIDATES.find(exists);
 }
 
 const CBLAS_ROW_MAJOR = 101;
@@ -115,7 +130,18 @@ export interface Blas {
   setThreads(count: number): boolean;
 }
 
-/** Opens the BLAS library at `path` with `Deno.dlopen`; throws if it lacks `cblas_sgemm`. */
+/**
+ * Opens the BLAS library at `path` with `Deno.dlopen`; throws if it cannot be loaded or lacks
+ * `cblas_sgemm`.
+ *
+ * @example
+ * ```ts
+ * const blas = openBlas(findBlasLibrary()!);
+ * const c = new Float32Array(4);
+ * blas.sgemm(false, false, 2, 2, 1, new Float32Array([1, 2]), new Float32Array([3, 4]), c);
+ * c; // [3, 4, 6, 8]
+ * ```
+ */
 export function openBlas(path: string): Blas {
   const { symbols } = Deno.dlopen(path, SYMBOLS);
   const sgemm = symbols.cblas_sgemm;

@@ -1,8 +1,8 @@
 /**
- * The "blas" backend's class and the types its kernels share: the cpu backend plus a pool that
- * recycles the float32 arrays of disposed tensors. A fresh zero-filled array costs more than
- * the loop that fills it (zeroing, page faults, garbage collection), and a training step makes
- * hundreds of them.
+ * The "blas" backend's class: the cpu backend, holding the BLAS library its matrix kernels call,
+ * plus a pool that recycles the float32 arrays of disposed tensors. A fresh zero-filled array
+ * costs more than the loop that fills it (zeroing, page faults, garbage collection), and a
+ * training step makes hundreds of them.
  *
  * An array is recycled, or updated in place by the fused Adam optimizer, only while nothing else
  * can see it: it was made by `allocate`, never read out (`dataSync`, `data`, moving to another
@@ -11,30 +11,39 @@
  *
  * @module
  */
+import type { BackendValues, DataId, TensorInfo } from "@tensorflow/tfjs-core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
-import type { tf } from "./tf.ts";
-
-type DataId = Parameters<MathBackendCPU["disposeData"]>[0];
-
-/** A tensor as kernels see it: data id, shape and dtype. */
-export type TensorInfo = ReturnType<MathBackendCPU["makeTensorInfo"]>;
-/** A kernel registration: name, backend and function. */
-export type KernelConfig = Parameters<typeof tf.registerKernel>[0];
-/** A kernel's function. */
-export type KernelFunc = KernelConfig["kernelFunc"];
+import type { Blas } from "./blas_library.ts";
 
 /** Arrays shorter than this are not pooled: allocating them is cheap. */
 const MIN_POOLED_LENGTH = 4096;
 /** At most this many bytes wait in the pool; beyond that, disposed arrays go to the GC. */
 const MAX_POOLED_BYTES = 256 * 2 ** 20;
 
-/** A cpu backend whose own kernels allocate their float32 outputs from a recycling pool. */
+/**
+ * A cpu backend that multiplies matrices with `blas` and whose own kernels allocate their
+ * float32 outputs from a recycling pool.
+ *
+ * @example
+ * ```ts
+ * import { registerBackend } from "@tensorflow/tfjs-core";
+ * registerBackend("my-blas", () => new BlasBackend(openBlas(findBlasLibrary()!)), 0);
+ * ```
+ */
 export class BlasBackend extends MathBackendCPU {
+  /** The BLAS library the BatchMatMul and _FusedMatMul kernels call. */
+  readonly blas: Blas;
   /** Free arrays by length. */
   #free = new Map<number, Float32Array[]>();
   #freeBytes = 0;
   /** Arrays handed out by `allocate` that nothing outside this backend's kernels has seen. */
   #private = new WeakSet<Float32Array>();
+
+  /** A backend whose matrix kernels call `blas`, as `openBlas` returns it. */
+  constructor(blas: Blas) {
+    super();
+    this.blas = blas;
+  }
 
   /** The values of `t` if it is a float32 tensor, else undefined. */
   floatValues(t: TensorInfo): Float32Array | undefined {
@@ -58,8 +67,8 @@ export class BlasBackend extends MathBackendCPU {
    */
   ownValues(t: TensorInfo): Float32Array | undefined {
     if (t.dtype !== "float32" || !this.data.has(t.dataId)) return undefined;
-    const { values, refCount } = this.data.get(t.dataId);
-    if (!(values instanceof Float32Array) || refCount !== 1) return undefined;
+    const { values } = this.data.get(t.dataId);
+    if (!(values instanceof Float32Array) || this.refCount(t.dataId) !== 1) return undefined;
     return this.#private.has(values) ? values : undefined;
   }
 
@@ -69,11 +78,13 @@ export class BlasBackend extends MathBackendCPU {
     if (values instanceof Float32Array) this.#private.delete(values);
   }
 
-  override readSync(dataId: DataId): ReturnType<MathBackendCPU["readSync"]> {
+  /** The values of `dataId`, which are then exposed: never recycled. */
+  override readSync(dataId: DataId): BackendValues {
     this.expose(dataId);
     return super.readSync(dataId);
   }
 
+  /** Releases `dataId` as the cpu backend does, pooling its array if nothing else has seen it. */
   override disposeData(dataId: DataId, force = false): boolean {
     const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
     const released = super.disposeData(dataId, force);
@@ -90,9 +101,20 @@ export class BlasBackend extends MathBackendCPU {
     return released;
   }
 
+  /** Empties the pool, then disposes the cpu backend. */
   override dispose(): void {
     this.#free.clear();
     this.#freeBytes = 0;
     super.dispose();
   }
+}
+
+/**
+ * `backend` as a {@linkcode BlasBackend}, for a kernel's `args.backend`; throws when a kernel of
+ * this package runs on another backend.
+ */
+export function asBlasBackend(backend: unknown): BlasBackend {
+  if (backend instanceof BlasBackend) return backend;
+  const name = (backend as { constructor?: { name?: string } } | null)?.constructor?.name;
+  throw new Error(`blas kernel: expected a BlasBackend, got ${name ?? String(backend)}`);
 }

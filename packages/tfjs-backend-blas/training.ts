@@ -1,0 +1,318 @@
+/**
+ * Training fusions for the "blas" backend: Adam as one kernel per variable and step
+ * ({@linkcode fusedAdam}), and a tfjs-layers model's categorical cross-entropy and accuracy as
+ * one kernel each ({@linkcode fuseCrossentropy}). On any other backend, tfjs's own Adam, loss and
+ * accuracy run, unchanged; on blas the results are tfjs's too (Adam's within float32 rounding,
+ * the loss, its gradient and the accuracy bit for bit).
+ *
+ * This is the one file of the package that touches tfjs internals: the private moments of
+ * tfjs-core's `AdamOptimizer`, and the loss and metric functions of a compiled tfjs-layers model.
+ * It does not import tfjs-layers. It checks the fields it needs (as tfjs {@linkcode TFJS_CHECKED}
+ * has them) and, where they are missing, prints a one-line notice and leaves tfjs's own Adam,
+ * loss and accuracy in place.
+ *
+ * @example
+ * ```ts
+ * import { fusedAdam, fuseCrossentropy } from "@mnist-mlp/tfjs-backend-blas/training";
+ * model.compile({ optimizer: fusedAdam(0.001), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+ * fuseCrossentropy(model);
+ * ```
+ *
+ * @module
+ */
+import {
+  AdamOptimizer,
+  backend,
+  engine,
+  getBackend,
+  getKernel,
+  mul,
+  type Tensor,
+  tidy,
+  util,
+  Variable,
+  version_core,
+  zerosLike,
+} from "@tensorflow/tfjs-core";
+import { BlasBackend } from "./backend_blas.ts";
+import { ADAM_UPDATE, adamLoop, type AdamUpdateAttrs } from "./kernels/AdamUpdate.ts";
+import { ACCURACY } from "./kernels/CategoricalAccuracy.ts";
+import { CROSSENTROPY } from "./kernels/CategoricalCrossentropy.ts";
+
+/** The tfjs version whose internal fields these fusions were written and checked against. */
+export const TFJS_CHECKED = "4.22.0";
+
+const noticed = new Set<string>();
+
+/** Prints `message` as a one-line notice, once per `key`. */
+function notice(key: string, message: string): void {
+  if (noticed.has(key)) return;
+  noticed.add(key);
+  console.warn(`Note: ${message}`);
+}
+
+/** One of Adam's moment variables, as tfjs keeps it. */
+interface Moment {
+  originalName: string;
+  variable: Variable;
+}
+
+/** The state tfjs's AdamOptimizer keeps in fields that its typings mark private. */
+interface AdamInternals {
+  accBeta1: Variable;
+  accBeta2: Variable;
+  accumulatedFirstMoment: (Moment | undefined)[];
+  accumulatedSecondMoment: (Moment | undefined)[];
+}
+
+/**
+ * `optimizer`'s private state if it holds the own fields of tfjs 4's Adam, of the expected types
+ * (the fused update reads and writes them in place of tfjs's code), else undefined.
+ */
+function adamInternals(optimizer: AdamOptimizer): AdamInternals | undefined {
+  const fields = optimizer as unknown as Record<keyof AdamInternals, unknown>;
+  const own =
+    (["accBeta1", "accBeta2", "accumulatedFirstMoment", "accumulatedSecondMoment"] as const)
+      .every((name) => Object.hasOwn(optimizer, name));
+  const found = own && fields.accBeta1 instanceof Variable && fields.accBeta2 instanceof Variable &&
+    Array.isArray(fields.accumulatedFirstMoment) &&
+    Array.isArray(fields.accumulatedSecondMoment);
+  return found ? fields as AdamInternals : undefined;
+}
+
+/**
+ * Gradients by variable name, as Adam's `applyGradients` takes them (tfjs-core does not export
+ * this type's parts, `NamedVariableMap` and `NamedTensor`).
+ */
+export type NamedGradients = Parameters<AdamOptimizer["applyGradients"]>[0];
+
+/**
+ * tfjs's Adam, with one fused update per variable where the backend has the "BlasAdamUpdate"
+ * kernel. Moments and the step count live where tfjs keeps them, so `getWeights`, `setWeights`,
+ * `getConfig` and the class name ("Adam") are tfjs's too.
+ */
+export class FusedAdamOptimizer extends AdamOptimizer {
+  /** Adam's private state; undefined where this tfjs keeps it elsewhere (then: tfjs's Adam). */
+  readonly #internals: AdamInternals | undefined;
+
+  /** tfjs's Adam with these settings; checks its fields, with a one-line notice if missing. */
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon?: number) {
+    super(learningRate, beta1, beta2, epsilon);
+    const numbers = [this.learningRate, this.beta1, this.beta2, this.epsilon];
+    const internals = numbers.every((x) => typeof x === "number") &&
+        typeof this.incrementIterations === "function"
+      ? adamInternals(this)
+      : undefined;
+    if (internals === undefined) {
+      notice(
+        "adam",
+        `fusedAdam: tfjs-core ${version_core}'s AdamOptimizer lacks the fields of tfjs ` +
+          `${TFJS_CHECKED} (accBeta1, accumulatedFirstMoment, …); training with tfjs's own Adam`,
+      );
+    }
+    this.#internals = internals;
+  }
+
+  /** One Adam step: fused on the blas backend, else tfjs's own `applyGradients`. */
+  override applyGradients(variableGradients: NamedGradients): void {
+    const internals = this.#internals;
+    const blas = internals && getKernel(ADAM_UPDATE, getBackend()) !== undefined
+      ? backend()
+      : undefined;
+    if (internals === undefined || !(blas instanceof BlasBackend)) {
+      return super.applyGradients(variableGradients);
+    }
+    const list = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const scalar = (t: Variable) => blas.ownValues(t)?.[0] ?? t.dataSync()[0];
+    const attrs: AdamUpdateAttrs = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      correction1: 1 - scalar(internals.accBeta1),
+      correction2: 1 - scalar(internals.accBeta2),
+    };
+    tidy(() => {
+      list.forEach(({ name, tensor: gradient }, i) => {
+        const value = engine().registeredVariables[name];
+        const zeros = (suffix: string) => ({
+          originalName: `${name}/${suffix}`,
+          variable: tidy(() => zerosLike(value).variable(false)),
+        });
+        internals.accumulatedFirstMoment[i] ??= zeros("m");
+        internals.accumulatedSecondMoment[i] ??= zeros("v");
+        if (gradient == null) return;
+        const m = internals.accumulatedFirstMoment[i]!.variable;
+        const v = internals.accumulatedSecondMoment[i]!.variable;
+        if (!updateInPlace(blas, [value, m, v], gradient, attrs)) {
+          const inputs = { value, m, v, gradient };
+          const [w2, m2, v2] = engine().runKernel<Tensor[]>(ADAM_UPDATE, inputs, attrs);
+          m.assign(m2);
+          v.assign(v2);
+          value.assign(w2);
+        }
+      });
+      const accumulators = [[internals.accBeta1, this.beta1], [internals.accBeta2, this.beta2]];
+      for (const [acc, beta] of accumulators as [Variable, number][]) {
+        const values = blas.ownValues(acc);
+        if (values) values[0] *= Math.fround(beta);
+        else acc.assign(mul(acc, beta));
+      }
+    });
+    this.incrementIterations();
+  }
+}
+
+/**
+ * Runs `adamLoop` on the arrays of value, m and v [n] in place when only they can see them
+ * (see `BlasBackend.ownValues`); returns whether it did.
+ */
+function updateInPlace(
+  backend: BlasBackend,
+  variables: Variable[],
+  gradient: Tensor,
+  attrs: AdamUpdateAttrs,
+): boolean {
+  const g = backend.floatValues(gradient);
+  if (g === undefined) return false;
+  const arrays: Float32Array[] = [];
+  for (const t of variables) {
+    const values = backend.ownValues(t);
+    if (values?.length !== g.length) return false;
+    arrays.push(values);
+  }
+  adamLoop([...arrays, g], arrays, attrs);
+  return true;
+}
+
+/**
+ * Creates Adam like `tf.train.adam`, fused into one kernel per variable on the "blas" backend.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: fusedAdam(0.001), loss: "categoricalCrossentropy" });
+ * ```
+ */
+export function fusedAdam(
+  learningRate = 0.001,
+  beta1 = 0.9,
+  beta2 = 0.999,
+  epsilon?: number,
+): FusedAdamOptimizer {
+  return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
+}
+
+/** A loss or metric of a compiled tfjs-layers model: yTrue, yPred [..., classes] → [...]. */
+type LossOrMetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/** The fields of a compiled tfjs-layers LayersModel that {@linkcode fuseCrossentropy} rewrites. */
+interface CompiledFields {
+  lossFunctions: LossOrMetricFn[];
+  metricsTensors: [LossOrMetricFn, number][];
+  metricsNames: string[];
+}
+
+/** Whether `x` has the compiled fields of a tfjs 4 LayersModel, of the expected types. */
+function hasCompiledFields(x: unknown): x is CompiledFields {
+  if (typeof x !== "object" || x === null) return false;
+  const { lossFunctions, metricsTensors, metricsNames } = x as Record<
+    keyof CompiledFields,
+    unknown
+  >;
+  return Array.isArray(lossFunctions) && lossFunctions.every((f) => typeof f === "function") &&
+    Array.isArray(metricsTensors) &&
+    metricsTensors.every((e) => Array.isArray(e) && typeof e[0] === "function") &&
+    Array.isArray(metricsNames) && metricsNames.every((n) => typeof n === "string");
+}
+
+/** The compiled fields of `model`, or of the LayersModel a Sequential wraps; else undefined. */
+function compiledFields(model: object): CompiledFields | undefined {
+  // A Sequential trains through the LayersModel it wraps, in a field its typings mark private.
+  const inner = (model as { model?: unknown }).model;
+  if (hasCompiledFields(inner)) return inner;
+  return hasCompiledFields(model) ? model : undefined;
+}
+
+/** Loss and metric functions made by this file, so that fusing twice changes nothing. */
+const fusedFunctions = new WeakSet<LossOrMetricFn>();
+
+/** Whether `kernelName` runs on the current backend for float32 yTrue and yPred of one shape. */
+function fusable(kernelName: string, yTrue: Tensor, yPred: Tensor): boolean {
+  return getKernel(kernelName, getBackend()) !== undefined &&
+    yTrue.dtype === "float32" && yPred.dtype === "float32" && yPred.rank > 0 &&
+    util.arraysEqual(yTrue.shape, yPred.shape);
+}
+
+/** tfjs-layers' categorical cross-entropy as one kernel where it runs, else `original`. */
+function fusedCrossentropy(original: LossOrMetricFn): LossOrMetricFn {
+  const loss = (yTrue: Tensor, yPred: Tensor) => {
+    if (!fusable(CROSSENTROPY, yTrue, yPred)) return original(yTrue, yPred);
+    const attrs = { epsilon: backend().epsilon() };
+    return engine().runKernel<Tensor>(CROSSENTROPY, { yTrue, yPred }, attrs);
+  };
+  fusedFunctions.add(loss);
+  return loss;
+}
+
+/**
+ * tfjs-layers' categorical accuracy as one kernel where it runs, else `original` (also for
+ * one-unit outputs, whose "acc" tfjs-layers computes as binary accuracy).
+ */
+function fusedAccuracy(original: LossOrMetricFn): LossOrMetricFn {
+  const accuracy = (yTrue: Tensor, yPred: Tensor) => {
+    const oneUnit = yPred.rank > 0 && yPred.shape[yPred.rank - 1] === 1;
+    if (oneUnit || !fusable(ACCURACY, yTrue, yPred)) return original(yTrue, yPred);
+    return engine().runKernel<Tensor>(ACCURACY, { yTrue, yPred });
+  };
+  fusedFunctions.add(accuracy);
+  return accuracy;
+}
+
+/**
+ * Makes a tfjs-layers model compiled with categorical cross-entropy (and accuracy) compute them
+ * with one kernel each wherever the backend has them; its names, results and config are
+ * unchanged. Returns true when fused, false when this tfjs-layers lacks the fields it rewrites
+ * (after a one-line notice; the model keeps tfjs's own loss and accuracy).
+ *
+ * Throws when the model is not compiled with loss "categoricalCrossentropy" or has several outputs.
+ *
+ * @example
+ * ```ts
+ * model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+ * fuseCrossentropy(model); // true
+ * ```
+ */
+export function fuseCrossentropy(model: { readonly loss?: unknown }): boolean {
+  if (model.loss !== "categoricalCrossentropy") {
+    throw new Error(
+      `fuseCrossentropy: expected a model compiled with loss "categoricalCrossentropy", ` +
+        `got ${JSON.stringify(model.loss)}`,
+    );
+  }
+  const fields = compiledFields(model);
+  if (fields === undefined) {
+    notice(
+      "crossentropy",
+      `fuseCrossentropy: this tfjs-layers model lacks the fields of tfjs ${TFJS_CHECKED} ` +
+        `(lossFunctions, metricsTensors, metricsNames); training with tfjs's own loss and accuracy`,
+    );
+    return false;
+  }
+  const { lossFunctions, metricsTensors, metricsNames } = fields;
+  if (lossFunctions.length !== 1) {
+    throw new Error(
+      `fuseCrossentropy: expected a model with one output, got ${lossFunctions.length}`,
+    );
+  }
+  if (!fusedFunctions.has(lossFunctions[0])) {
+    lossFunctions[0] = fusedCrossentropy(lossFunctions[0]);
+  }
+  metricsTensors.forEach((entry, i) => {
+    if (metricsNames[i + 1] === "acc" && !fusedFunctions.has(entry[0])) {
+      entry[0] = fusedAccuracy(entry[0]);
+    }
+  });
+  return true;
+}
