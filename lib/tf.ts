@@ -1,8 +1,9 @@
 /**
- * The one place that loads TensorFlow.js: core, the cpu and wasm backends, and layers.
+ * The one place in lib/ that loads TensorFlow.js: core, the cpu and wasm backends, and layers
+ * (the blas backend package imports core and cpu itself, which share this engine).
  *
  * The backends are imported right after core so that their registrations land in
- * the same engine; every other module imports `tf` from here.
+ * the same engine; every other module of lib/ imports `tf` from here.
  *
  * @module
  */
