@@ -38,7 +38,7 @@ export function gatherV2(
   const dim = x.shape[a];
   for (let i = 0; i < picks.length; i++) {
     if (!(picks[i] >= 0 && picks[i] < dim)) {
-      throw new Error(`GatherV2: index ${picks[i]} at position ${i} is not in [0, ${dim - 1}]`);
+      throw new Error(`GatherV2: the index value ${picks[i]} is not in [0, ${dim - 1}]`);
     }
   }
   const outer = util.sizeFromShape(x.shape.slice(0, a));

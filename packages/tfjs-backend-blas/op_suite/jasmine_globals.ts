@@ -9,7 +9,7 @@
  *
  * @module
  */
-import jasmineCore from "npm:jasmine-core@3.99.1/lib/jasmine-core/jasmine.js";
+import jasmineCore from "jasmine-core/lib/jasmine-core/jasmine.js";
 import { requireFromTfjsCore } from "./tfjs_core_package.ts";
 
 /** The module `jasmine_util.js` requires. */
