@@ -9,6 +9,7 @@
  * @module
  */
 import { findBlasLibrary } from "@mnist-mlp/tfjs-backend-blas";
+import { loadBlasOptions } from "../lib/config.ts";
 import { output } from "./execute_notebook.ts";
 
 /** What the machine is being set up for. */
@@ -52,7 +53,7 @@ const EXECUTOR: Requirement = {
 
 /** A BLAS that is not an OpenMP build (see BLAS_CANDIDATES in packages/tfjs-backend-blas). */
 function blasFound(): boolean {
-  const library = findBlasLibrary({ library: Deno.env.get("MLP_BLAS_LIB") });
+  const library = findBlasLibrary(loadBlasOptions());
   if (library === undefined) return false;
   try {
     return !Deno.realPathSync(library).includes("openmp");
