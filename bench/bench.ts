@@ -19,14 +19,14 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { initBackend } from "../lib/backend.ts";
+import { initBackend } from "../lib/backend/init.ts";
 import { type BackendName, blasThreads } from "../lib/config.ts";
-import { loadMnist, mnistPackageDir } from "../lib/mnist.ts";
-import { buildMlp } from "../lib/model.ts";
-import { median } from "../lib/results.ts";
-import { firstSamples, toTensors } from "../lib/preprocess.ts";
+import { loadMnist, mnistPackageDir } from "../lib/data/mnist.ts";
+import { buildMlp } from "../lib/model/mlp.ts";
+import { median } from "../lib/evaluation/results.ts";
+import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
-import { train } from "../lib/train.ts";
+import { train } from "../lib/training/train.ts";
 
 /**
  * Backends benchmarked by default, in this order, as `initBackend` starts them; wasm-plain is

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { buildMlp, initBackend, loadMnist, toTensors, train } from "../lib/mod.ts";
+ * import { buildMlp, initBackend, loadMnist, toTensors, train } from "./mod.ts";
  * await initBackend();
  * const { x, y } = toTensors((await loadMnist()).train);
  * const history = await train(buildMlp(), x, y, { checkpointDir: "checkpoints/mlp_1" });
@@ -12,32 +12,32 @@
  *
  * @module
  */
-export * from "./backend.ts";
-export * from "./backend_wasm_fast.ts";
-export * from "./chart_digits.ts";
-export * from "./chart_model.ts";
-export { renderSvg } from "./chart_render.ts";
-export * from "./charts.ts";
-export * from "./checkpoint.ts";
+export * from "./backend/init.ts";
+export * from "./backend/wasm_fast.ts";
+export * from "./pictures/digits.ts";
+export * from "./pictures/model_diagram.ts";
+export { renderSvg } from "./pictures/render.ts";
+export * from "./pictures/charts.ts";
+export * from "./training/checkpoint.ts";
 export * from "./config.ts";
-export * from "./dataset.ts";
-export * from "./display.ts";
-export * from "./evaluate.ts";
-export * from "./explore.ts";
-export * from "./idx.ts";
-export * from "./mnist.ts";
-export * from "./model.ts";
-export * from "./noise.ts";
-export type { DigitShape, Pixels } from "./pixels.ts";
-export * from "./png.ts";
-export * from "./preprocess.ts";
-export * from "./progress_html.ts";
-export * from "./progress_notebook.ts";
-export * from "./random.ts";
-export * from "./raster.ts";
-export * from "./results.ts";
-export * from "./robustness.ts";
-export * from "./seeded_dropout.ts";
-export * from "./tables.ts";
+export * from "./data/dataset.ts";
+export * from "./display/show.ts";
+export * from "./evaluation/metrics.ts";
+export * from "./data/explore.ts";
+export * from "./data/idx.ts";
+export * from "./data/mnist.ts";
+export * from "./model/mlp.ts";
+export * from "./preprocessing/noise.ts";
+export type { DigitShape, Pixels } from "./pictures/pixels.ts";
+export * from "./pictures/png.ts";
+export * from "./preprocessing/tensors.ts";
+export * from "./display/progress_html.ts";
+export * from "./display/progress_notebook.ts";
+export * from "./preprocessing/random.ts";
+export * from "./pictures/raster.ts";
+export * from "./evaluation/results.ts";
+export * from "./evaluation/robustness.ts";
+export * from "./model/seeded_dropout.ts";
+export * from "./pictures/tables.ts";
 export * from "./tf.ts";
-export * from "./train.ts";
+export * from "./training/train.ts";

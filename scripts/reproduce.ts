@@ -6,7 +6,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { readResults, resultsText } from "../lib/results.ts";
+import { readResults, resultsText } from "../lib/evaluation/results.ts";
 import { executeNotebook } from "./execute_notebook.ts";
 import { setup } from "./setup.ts";
 

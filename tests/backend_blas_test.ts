@@ -6,17 +6,17 @@
 import assert from "node:assert/strict";
 import { findBlasLibrary } from "@mnist-mlp/tfjs-backend-blas";
 import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
-import { registerBlasFromEnv } from "../lib/backend.ts";
-import { speedUpWasm } from "../lib/backend_wasm_fast.ts";
+import { registerBlasFromEnv } from "../lib/backend/init.ts";
+import { speedUpWasm } from "../lib/backend/wasm_fast.ts";
 import { blasThreads, loadBlasOptions } from "../lib/config.ts";
-import { evaluate } from "../lib/evaluate.ts";
-import { loadMnist } from "../lib/mnist.ts";
-import { buildMlp } from "../lib/model.ts";
-import { firstSamples, toTensors } from "../lib/preprocess.ts";
-import { createRandom } from "../lib/random.ts";
-import { SeededDropout } from "../lib/seeded_dropout.ts";
+import { evaluate } from "../lib/evaluation/metrics.ts";
+import { loadMnist } from "../lib/data/mnist.ts";
+import { buildMlp } from "../lib/model/mlp.ts";
+import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
+import { createRandom } from "../lib/preprocessing/random.ts";
+import { SeededDropout } from "../lib/model/seeded_dropout.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { train } from "../lib/train.ts";
+import { train } from "../lib/training/train.ts";
 
 // Registered here, outside any test, so the open library is not reported as a leaked resource.
 const library = findBlasLibrary(loadBlasOptions());

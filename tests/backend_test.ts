@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { findBlasLibrary } from "@mnist-mlp/tfjs-backend-blas";
-import { initBackend } from "../lib/backend.ts";
+import { initBackend } from "../lib/backend/init.ts";
 import { loadBlasOptions } from "../lib/config.ts";
 import { tf } from "../lib/tf.ts";
 

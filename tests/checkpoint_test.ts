@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend } from "../lib/backend.ts";
-import { loadCheckpoint, saveCheckpoint } from "../lib/checkpoint.ts";
-import { buildMlp } from "../lib/model.ts";
+import { initBackend } from "../lib/backend/init.ts";
+import { loadCheckpoint, saveCheckpoint } from "../lib/training/checkpoint.ts";
+import { buildMlp } from "../lib/model/mlp.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 
 await initBackend();

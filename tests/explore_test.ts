@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { loadDataset } from "../lib/dataset.ts";
-import { classCounts, imageAt, meanImages } from "../lib/explore.ts";
+import { loadDataset } from "../lib/data/dataset.ts";
+import { classCounts, imageAt, meanImages } from "../lib/data/explore.ts";
 
 const split = {
   images: Uint8Array.from([0, 255, 255, 255, 51, 102, 0, 0]),

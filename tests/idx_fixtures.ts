@@ -1,6 +1,6 @@
 /** Builders of IDX files for the data tests. */
 import { gzipSync } from "node:zlib";
-import { IDX_FILES } from "../lib/mnist.ts";
+import { IDX_FILES } from "../lib/data/mnist.ts";
 
 /** IDX bytes: magic, one 32-bit size per dimension, then the payload. */
 export function idxBytes(magic: number, dims: number[], payload: Uint8Array): Uint8Array {

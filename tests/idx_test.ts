@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isGzip, parseIdx } from "../lib/idx.ts";
+import { isGzip, parseIdx } from "../lib/data/idx.ts";
 import { gzip, idxBytes, patternImages } from "./idx_fixtures.ts";
 
 Deno.test("parseIdx reads an images file: dims and payload", () => {

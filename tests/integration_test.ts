@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/backend.ts";
-import { evaluate } from "../lib/evaluate.ts";
-import { loadMnist } from "../lib/mnist.ts";
-import { buildMlp } from "../lib/model.ts";
-import { firstSamples, toTensors } from "../lib/preprocess.ts";
+import { initBackend } from "../lib/backend/init.ts";
+import { evaluate } from "../lib/evaluation/metrics.ts";
+import { loadMnist } from "../lib/data/mnist.ts";
+import { buildMlp } from "../lib/model/mlp.ts";
+import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
-import { train } from "../lib/train.ts";
+import { train } from "../lib/training/train.ts";
 
 await initBackend();
 

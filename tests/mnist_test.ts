@@ -7,7 +7,7 @@ import {
   loadMnist,
   MNIST_SHA256,
   mnistPackageDir,
-} from "../lib/mnist.ts";
+} from "../lib/data/mnist.ts";
 import { idxBytes, patternImages, writeDataset } from "./idx_fixtures.ts";
 
 function labelCounts(labels: Uint8Array): number[] {

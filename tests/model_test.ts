@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/backend.ts";
-import { buildMlp, summarizeLayers } from "../lib/model.ts";
+import { initBackend } from "../lib/backend/init.ts";
+import { buildMlp, summarizeLayers } from "../lib/model/mlp.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 
 await initBackend();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/backend.ts";
-import { addGaussianNoise, withNoisyCopies } from "../lib/noise.ts";
-import { toTensors } from "../lib/preprocess.ts";
+import { initBackend } from "../lib/backend/init.ts";
+import { addGaussianNoise, withNoisyCopies } from "../lib/preprocessing/noise.ts";
+import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
 
 await initBackend();

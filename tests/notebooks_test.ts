@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { executeNotebook } from "../scripts/execute_notebook.ts";
 import { setup } from "../scripts/setup.ts";
-import { readResults } from "../lib/results.ts";
+import { readResults } from "../lib/evaluation/results.ts";
 import {
   NOTEBOOKS,
   notebookSandbox,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/backend.ts";
+import { initBackend } from "../lib/backend/init.ts";
 import {
   firstSamples,
   normalize,
@@ -8,8 +8,8 @@ import {
   splitValidation,
   takeSamples,
   toTensors,
-} from "../lib/preprocess.ts";
-import { createRandom, shuffledIndices } from "../lib/random.ts";
+} from "../lib/preprocessing/tensors.ts";
+import { createRandom, shuffledIndices } from "../lib/preprocessing/random.ts";
 import { tf } from "../lib/tf.ts";
 import { patternImages } from "./idx_fixtures.ts";
 

@@ -7,7 +7,7 @@ import {
   resultRows,
   resultsText,
   STUDY_METRICS,
-} from "../lib/results.ts";
+} from "../lib/evaluation/results.ts";
 
 Deno.test("recordResults merges into the file and readResults reads it back", async () => {
   const path = join(await Deno.makeTempDir(), "sub", "results.json");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/backend.ts";
-import { evaluate } from "../lib/evaluate.ts";
-import { accuracyCurveSvg } from "../lib/progress_notebook.ts";
-import { robustnessCurve } from "../lib/robustness.ts";
+import { initBackend } from "../lib/backend/init.ts";
+import { evaluate } from "../lib/evaluation/metrics.ts";
+import { accuracyCurveSvg } from "../lib/display/progress_notebook.ts";
+import { robustnessCurve } from "../lib/evaluation/robustness.ts";
 import { tf } from "../lib/tf.ts";
 
 await initBackend();

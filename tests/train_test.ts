@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend } from "../lib/backend.ts";
-import { loadCheckpoint } from "../lib/checkpoint.ts";
-import { evaluate } from "../lib/evaluate.ts";
-import { loadMnist } from "../lib/mnist.ts";
-import { buildMlp } from "../lib/model.ts";
-import { firstSamples, toTensors } from "../lib/preprocess.ts";
+import { initBackend } from "../lib/backend/init.ts";
+import { loadCheckpoint } from "../lib/training/checkpoint.ts";
+import { evaluate } from "../lib/evaluation/metrics.ts";
+import { loadMnist } from "../lib/data/mnist.ts";
+import { buildMlp } from "../lib/model/mlp.ts";
+import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
-import { type BatchProgress, type EpochProgress, train } from "../lib/train.ts";
+import { type BatchProgress, type EpochProgress, train } from "../lib/training/train.ts";
 
 await initBackend();
 const mnist = await loadMnist();

@@ -5,10 +5,10 @@ import {
   ANNOTATED_CELL_SIZE,
   annotatedDigitSvg,
   digitsWithTitlesSvg,
-} from "../lib/chart_digits.ts";
-import { modelDiagramSvg } from "../lib/chart_model.ts";
-import { MIN_FONT_SIZE } from "../lib/chart_render.ts";
-import { barChartSvg, heatmapSvg, lineChartSvg } from "../lib/charts.ts";
+} from "../lib/pictures/digits.ts";
+import { modelDiagramSvg } from "../lib/pictures/model_diagram.ts";
+import { MIN_FONT_SIZE } from "../lib/pictures/render.ts";
+import { barChartSvg, heatmapSvg, lineChartSvg } from "../lib/pictures/charts.ts";
 import {
   figureBundle,
   inJupyter,
@@ -17,12 +17,12 @@ import {
   showFigure,
   showHtml,
   showPng,
-} from "../lib/display.ts";
-import { digitGridPng, digitPng, pngDataUrl, pngSize } from "../lib/png.ts";
-import { progressHtml, progressText } from "../lib/progress_html.ts";
-import { accuracyCurveSvg, notebookProgress } from "../lib/progress_notebook.ts";
-import { svgToPng } from "../lib/raster.ts";
-import { escapeHtml, htmlTable } from "../lib/tables.ts";
+} from "../lib/display/show.ts";
+import { digitGridPng, digitPng, pngDataUrl, pngSize } from "../lib/pictures/png.ts";
+import { progressHtml, progressText } from "../lib/display/progress_html.ts";
+import { accuracyCurveSvg, notebookProgress } from "../lib/display/progress_notebook.ts";
+import { svgToPng } from "../lib/pictures/raster.ts";
+import { escapeHtml, htmlTable } from "../lib/pictures/tables.ts";
 
 /** A 28×28 test digit whose corners differ, so a flip or transpose shows. */
 function cornerDigit(): Uint8Array {

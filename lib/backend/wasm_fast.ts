@@ -8,8 +8,8 @@
  *
  * @example
  * ```ts
- * import { tf } from "./tf.ts";
- * import { speedUpWasm } from "./backend_wasm_fast.ts";
+ * import { tf } from "../tf.ts";
+ * import { speedUpWasm } from "./wasm_fast.ts";
  *
  * speedUpWasm();
  * await tf.setBackend("wasm");
@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { tf } from "./tf.ts";
+import { tf } from "../tf.ts";
 
 type KernelConfig = Parameters<typeof tf.registerKernel>[0];
 type KernelFunc = KernelConfig["kernelFunc"];

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
+import type { Config } from "../config.ts";
 import { type Dataset, loadFashionMnist, loadMnist } from "./mnist.ts";
-import { firstSamples } from "./preprocess.ts";
+import { firstSamples } from "../preprocessing/tensors.ts";
 
 /**
  * Loads MNIST or Fashion-MNIST (`config.dataset`), keeping the first `trainLimit` training and

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type LayersModel, type Tensor, tf } from "./tf.ts";
+import { type LayersModel, type Tensor, tf } from "../tf.ts";
 
 /** Loss and accuracy of a model on a labelled set. */
 export interface Evaluation {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Tensor, tf } from "./tf.ts";
+import { type Tensor, tf } from "../tf.ts";
 
 /**
  * Fills `mask` with 1/keep where a uniform draw in [0, 1) is below `keep`, else 0: the draws of

@@ -4,8 +4,8 @@
  * @module
  */
 import { dirname, isAbsolute, join, normalize, relative, resolve } from "node:path";
-import "./seeded_dropout.ts";
-import { type io, type LayersModel, tf } from "./tf.ts";
+import "../model/seeded_dropout.ts";
+import { type io, type LayersModel, tf } from "../tf.ts";
 
 /** File names inside a checkpoint folder. */
 export const CHECKPOINT_FILES = { model: "model.json", weights: "weights.bin" } as const;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { renderSvg } from "./chart_render.ts";
+import { renderSvg } from "./render.ts";
 
 /** One layer as the diagram shows it, e.g. from a Keras-style model summary. */
 export interface LayerInfo {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { lineChartSvg } from "./charts.ts";
-import { figureBundle, inJupyter, liveOutput } from "./display.ts";
+import { lineChartSvg } from "../pictures/charts.ts";
+import { figureBundle, inJupyter, liveOutput } from "./show.ts";
 import { progressHtml, type ProgressInfo, progressText } from "./progress_html.ts";
-import type { BatchProgress, EpochProgress, History } from "./train.ts";
+import type { BatchProgress, EpochProgress, History } from "../training/train.ts";
 
 /** The callbacks {@linkcode train} takes, drawing into two live notebook outputs. */
 export interface NotebookProgress {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY, renderSvg } from "./chart_render.ts";
+import { CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY, renderSvg } from "./render.ts";
 
 /** Titles every chart carries. */
 export interface ChartTitles {

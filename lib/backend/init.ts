@@ -4,9 +4,9 @@
  * @module
  */
 import { type BlasRegistration, registerBlasBackend } from "@mnist-mlp/tfjs-backend-blas";
-import { speedUpWasm } from "./backend_wasm_fast.ts";
-import { type BackendName, BACKENDS, loadBlasOptions } from "./config.ts";
-import { tf } from "./tf.ts";
+import { speedUpWasm } from "./wasm_fast.ts";
+import { type BackendName, BACKENDS, loadBlasOptions } from "../config.ts";
+import { tf } from "../tf.ts";
 
 /** The blas backend's name in {@linkcode BACKENDS}. */
 const BLAS_BACKEND = "blas";

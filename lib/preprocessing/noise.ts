@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { Split } from "./mnist.ts";
-import { normalize, NUM_CLASSES, oneHot, pixelsPerImage } from "./preprocess.ts";
+import type { Split } from "../data/mnist.ts";
+import { normalize, NUM_CLASSES, oneHot, pixelsPerImage } from "./tensors.ts";
 import { createRandom } from "./random.ts";
-import { type Tensor, type Tensor2D, tf } from "./tf.ts";
+import { type Tensor, type Tensor2D, tf } from "../tf.ts";
 
 /** Options of {@linkcode addGaussianNoise}. */
 export interface NoiseOptions {

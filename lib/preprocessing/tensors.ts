@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Split } from "./mnist.ts";
-import { type Tensor2D, tf } from "./tf.ts";
+import type { Split } from "../data/mnist.ts";
+import { type Tensor2D, tf } from "../tf.ts";
 
 /** Number of classes of MNIST and Fashion-MNIST. */
 export const NUM_CLASSES = 10;

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { evaluate } from "./evaluate.ts";
-import { addGaussianNoise } from "./noise.ts";
-import { type LayersModel, type Tensor, tf } from "./tf.ts";
+import { evaluate } from "./metrics.ts";
+import { addGaussianNoise } from "../preprocessing/noise.ts";
+import { type LayersModel, type Tensor, tf } from "../tf.ts";
 
 /** The noise levels of the robustness curve. */
 export const NOISE_LEVELS: readonly number[] = Object.freeze([0, 0.05, 0.1, 0.2, 0.3, 0.5]);

@@ -5,7 +5,7 @@
  */
 // @deno-types="npm:@types/cli-progress@3.11.6"
 import cliProgress from "cli-progress";
-import type { BatchProgress, History } from "./train.ts";
+import type { BatchProgress, History } from "../training/train.ts";
 
 const f4 = (x: number) => x.toFixed(4);
 

@@ -4,11 +4,11 @@
  * @module
  */
 import { saveCheckpoint } from "./checkpoint.ts";
-import { evaluate } from "./evaluate.ts";
-import { validationSplitAt } from "./preprocess.ts";
-import { TerminalProgress } from "./progress_terminal.ts";
-import { createRandom, shuffledIndices } from "./random.ts";
-import { type LayersModel, type Tensor, tf } from "./tf.ts";
+import { evaluate } from "../evaluation/metrics.ts";
+import { validationSplitAt } from "../preprocessing/tensors.ts";
+import { TerminalProgress } from "../display/progress_terminal.ts";
+import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
+import { type LayersModel, type Tensor, tf } from "../tf.ts";
 
 /** Metrics per epoch, named as Keras's `history.history`. */
 export interface History {

@@ -5,7 +5,7 @@
  */
 import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
 import { SeededDropout } from "./seeded_dropout.ts";
-import { type LayersModel, tf } from "./tf.ts";
+import { type LayersModel, tf } from "../tf.ts";
 
 /** Sizes and rates of the MLP; the defaults are the study's. */
 export interface MlpConfig {

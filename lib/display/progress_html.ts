@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BatchProgress } from "./train.ts";
+import type { BatchProgress } from "../training/train.ts";
 
 /** Where training stands: a `BatchProgress` from train.ts, with the last validation metrics. */
 export interface ProgressInfo extends BatchProgress {

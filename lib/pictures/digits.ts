@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MIN_FONT_SIZE, renderSvg } from "./chart_render.ts";
+import { MIN_FONT_SIZE, renderSvg } from "./render.ts";
 import {
   checkImages,
   checkPositiveInt,

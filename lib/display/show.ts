@@ -14,8 +14,8 @@
  *
  * @module
  */
-import { pngDataUrl, pngSize } from "./png.ts";
-import { svgToPng } from "./raster.ts";
+import { pngDataUrl, pngSize } from "../pictures/png.ts";
+import { svgToPng } from "../pictures/raster.ts";
 
 /** A Jupyter MIME bundle: MIME type → data, e.g. `{ "text/html": "<b>hi</b>" }`. */
 export type MimeBundle = Record<string, string>;
