@@ -24,7 +24,8 @@ import { type BackendName, blasThreads } from "../lib/config.ts";
 import { loadMnist, mnistPackageDir } from "../lib/data/mnist.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
 import { median } from "../lib/evaluation/results.ts";
-import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
+import { firstSamples } from "../lib/data/splits.ts";
+import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
 
@@ -108,7 +109,6 @@ async function runWorker(backend: string, epochs: number): Promise<BackendResult
     batchSize: BATCH_SIZE,
     validationSplit: VALIDATION_SPLIT,
     seed: SEED,
-    verbose: false,
     onBatchEnd: () => {
       sampledRss = Math.max(sampledRss, Deno.memoryUsage().rss / 2 ** 20);
     },

@@ -21,8 +21,12 @@ export interface Config {
   batchSize: number;
   /** Fraction of the training set held out for validation, taken from its end (default 0.2). */
   validationSplit: number;
+  /** Units of each hidden Dense layer (default [256, 256]). */
+  hiddenUnits: readonly number[];
   /** Dropout rate after each hidden layer (default 0.2). */
   dropout: number;
+  /** Adam's learning rate (default 0.001, Keras's default, which the study keeps). */
+  learningRate: number;
   /** Standard deviation of the Gaussian noise of the noise experiments (default 0.1). */
   noiseStd: number;
   /** Seed of every random choice: init, dropout, shuffling, noise (`MLP_SEED`, default 42). */
@@ -42,7 +46,9 @@ export const STUDY_CONFIG: Readonly<Config> = Object.freeze({
   epochs: 10,
   batchSize: 256,
   validationSplit: 0.2,
+  hiddenUnits: Object.freeze([256, 256]),
   dropout: 0.2,
+  learningRate: 0.001,
   noiseStd: 0.1,
   seed: 42,
   dataset: "mnist",

@@ -12,7 +12,8 @@ import { blasThreads, loadBlasOptions } from "../lib/config.ts";
 import { evaluate } from "../lib/evaluation/metrics.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
-import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
+import { firstSamples } from "../lib/data/splits.ts";
+import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { createRandom } from "../lib/preprocessing/random.ts";
 import { SeededDropout } from "../lib/model/seeded_dropout.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
@@ -154,7 +155,6 @@ blasTest("seeded training on blas reaches cpu's accuracy (2,000 MNIST images)", 
         batchSize: 64,
         validationSplit: 0,
         seed: 7,
-        verbose: false,
       });
       const { accuracy } = await evaluate(model, test2k.x, test2k.y);
       tf.dispose([train2k.x, train2k.y, test2k.x, test2k.y]);

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend/init.ts";
-import { confusionMatrix, evaluate, misclassified, predictClasses } from "../lib/evaluation/metrics.ts";
+import {
+  confusionMatrix,
+  evaluate,
+  misclassified,
+  predictClasses,
+} from "../lib/evaluation/metrics.ts";
 import { tf } from "../lib/tf.ts";
 
 await initBackend();

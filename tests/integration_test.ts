@@ -3,7 +3,8 @@ import { initBackend } from "../lib/backend/init.ts";
 import { evaluate } from "../lib/evaluation/metrics.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
-import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
+import { firstSamples } from "../lib/data/splits.ts";
+import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
 
@@ -21,7 +22,6 @@ Deno.test("1 epoch on the first 6,000 MNIST images reaches ≥ 0.85 on the first
     batchSize: 32,
     validationSplit: 0,
     seed: 42,
-    verbose: false,
   });
   const { accuracy } = await evaluate(model, testSet.x, testSet.y);
   assert.ok(accuracy >= 0.85, `test accuracy ${accuracy}`);

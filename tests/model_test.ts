@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend/init.ts";
-import { buildMlp, summarizeLayers } from "../lib/model/mlp.ts";
+import { buildMlp } from "../lib/model/mlp.ts";
+import { summarizeLayers } from "../lib/model/summary.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 
 await initBackend();

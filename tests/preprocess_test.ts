@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend/init.ts";
-import {
-  firstSamples,
-  normalize,
-  oneHot,
-  splitByIndices,
-  splitValidation,
-  takeSamples,
-  toTensors,
-} from "../lib/preprocessing/tensors.ts";
+import { firstSamples, splitByIndices, splitValidation, takeSamples } from "../lib/data/splits.ts";
+import { normalize, oneHot, toTensors } from "../lib/preprocessing/tensors.ts";
 import { createRandom, shuffledIndices } from "../lib/preprocessing/random.ts";
 import { tf } from "../lib/tf.ts";
 import { patternImages } from "./idx_fixtures.ts";

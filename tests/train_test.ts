@@ -5,9 +5,12 @@ import { loadCheckpoint } from "../lib/training/checkpoint.ts";
 import { evaluate } from "../lib/evaluation/metrics.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
-import { firstSamples, toTensors } from "../lib/preprocessing/tensors.ts";
+import { firstSamples } from "../lib/data/splits.ts";
+import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
-import { type BatchProgress, type EpochProgress, train } from "../lib/training/train.ts";
+import { train } from "../lib/training/train.ts";
+import type { BatchProgress, EpochProgress } from "../lib/training/types.ts";
+import { terminalProgress } from "../lib/display/progress_terminal.ts";
 
 await initBackend();
 const mnist = await loadMnist();
@@ -16,7 +19,7 @@ Deno.test("the same seed on the same backend gives the same history; another see
   const { x, y } = toTensors(firstSamples(mnist.train, 1000));
   const run = async (seed: number) => {
     const model = buildMlp({ seed });
-    const history = await train(model, x, y, { epochs: 2, batchSize: 100, seed, verbose: false });
+    const history = await train(model, x, y, { epochs: 2, batchSize: 100, seed });
     const weights = model.getWeights().map((w) => [...w.dataSync()]);
     model.dispose();
     return { ...history, seconds: [], weights };
@@ -37,6 +40,7 @@ Deno.test("train takes Keras's validation split, reports progress and keeps the 
   const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
   const batches: BatchProgress[] = [];
   const epochs: EpochProgress[] = [];
+  const calls: string[] = [];
   const beforeModel = tf.memory().numTensors;
   const model = buildMlp({ seed: 3 });
   const modelTensors = tf.memory().numTensors - beforeModel;
@@ -46,10 +50,17 @@ Deno.test("train takes Keras's validation split, reports progress and keeps the 
     validationSplit: 0.2,
     seed: 3,
     checkpointDir: dir,
-    verbose: false,
+    onEpochBegin: (s) => void calls.push(`begin ${s.epoch}/${s.epochs} of ${s.steps} steps`),
     onBatchEnd: (b) => void batches.push(b),
     onEpochEnd: (e) => void epochs.push({ ...e, history: structuredClone(e.history) }),
+    onTrainEnd: () => void calls.push("end"),
   });
+  assert.deepEqual(calls, [
+    "begin 1/3 of 7 steps",
+    "begin 2/3 of 7 steps",
+    "begin 3/3 of 7 steps",
+    "end",
+  ]);
   assert.equal(batches.length, 3 * Math.ceil(800 / 128));
   assert.deepEqual(batches.slice(0, 7).map((b) => b.step), [1, 2, 3, 4, 5, 6, 7]);
   assert.ok(batches.every((b) => b.steps === 7 && b.epochs === 3 && b.loss > 0 && b.acc >= 0));
@@ -57,7 +68,9 @@ Deno.test("train takes Keras's validation split, reports progress and keeps the 
   assert.ok(history.val_acc.every((a) => a > 0.5 && a <= 1));
   const best = history.val_acc.indexOf(Math.max(...history.val_acc)) + 1;
   assert.equal(history.bestEpoch, best);
-  assert.equal(epochs[best - 1].saved, true);
+  assert.equal(epochs[best - 1].savedTo, dir);
+  const newBest = history.val_acc.map((a, i) => a > Math.max(...history.val_acc.slice(0, i)));
+  assert.deepEqual(epochs.map((e) => e.savedTo !== undefined), newBest);
 
   const validation = toTensors({
     images: mnist.train.images.subarray(800 * 784, 1000 * 784),
@@ -85,4 +98,32 @@ Deno.test("train refuses mismatched inputs and bad settings", async () => {
     /checkpointDir best\/ckpt keeps the best validation accuracy, but there is no validation set/,
   );
   tf.dispose([x, y]);
+});
+
+Deno.test("terminalProgress prints each epoch's header and a Keras-like summary line", async () => {
+  const { x, y } = toTensors(firstSamples(mnist.train, 300));
+  const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+  try {
+    await train(buildMlp({ seed: 5 }), x, y, {
+      epochs: 2,
+      batchSize: 100,
+      seed: 5,
+      checkpointDir: dir,
+      ...terminalProgress(),
+    });
+  } finally {
+    console.log = log;
+    tf.dispose([x, y]);
+  }
+  assert.equal(lines.length, 4, lines.join("\n"));
+  assert.equal(lines[0], "Epoch 1/2");
+  assert.equal(lines[2], "Epoch 2/2");
+  const summary =
+    /^\d+\.\ds - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}/;
+  assert.match(lines[1], summary);
+  assert.match(lines[1], new RegExp(` - saved to ${dir.replaceAll("/", "\\/")}$`));
+  assert.match(lines[3], summary);
 });

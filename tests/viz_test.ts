@@ -472,10 +472,10 @@ Deno.test("notebookProgress redraws the accuracy curve in place as a 2× PNG", a
       seconds: [1],
       bestEpoch: 1,
     };
-    await progress.onEpochEnd({ epoch: 1, epochs: 2, saved: true, history });
+    await progress.onEpochEnd({ epoch: 1, epochs: 2, savedTo: "best", history });
     history.acc.push(0.95);
     history.val_acc.push(0.96);
-    await progress.onEpochEnd({ epoch: 2, epochs: 2, saved: true, history });
+    await progress.onEpochEnd({ epoch: 2, epochs: 2, savedTo: "best", history });
   } finally {
     deno.jupyter = undefined;
   }

@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config.ts";
 import { type Dataset, loadFashionMnist, loadMnist } from "./mnist.ts";
-import { firstSamples } from "../preprocessing/tensors.ts";
+import { firstSamples } from "./splits.ts";
 
 /**
  * Loads MNIST or Fashion-MNIST (`config.dataset`), keeping the first `trainLimit` training and

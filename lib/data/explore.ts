@@ -4,7 +4,7 @@
  * @module
  */
 import type { Split } from "./mnist.ts";
-import { pixelsPerImage } from "../preprocessing/tensors.ts";
+import { pixelsPerImage } from "./splits.ts";
 
 /**
  * The pixels of image `index` (a view, no copy): rows×cols bytes.

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { BatchProgress } from "../training/train.ts";
+import type { BatchProgress } from "../training/types.ts";
 
-/** Where training stands: a `BatchProgress` from train.ts, with the last validation metrics. */
+/** Where training stands: a `BatchProgress` from training, with the last validation metrics. */
 export interface ProgressInfo extends BatchProgress {
   /** Validation loss of the last finished epoch. */
   valLoss?: number;

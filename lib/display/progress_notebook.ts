@@ -7,15 +7,7 @@
 import { lineChartSvg } from "../pictures/charts.ts";
 import { figureBundle, inJupyter, liveOutput } from "./show.ts";
 import { progressHtml, type ProgressInfo, progressText } from "./progress_html.ts";
-import type { BatchProgress, EpochProgress, History } from "../training/train.ts";
-
-/** The callbacks {@linkcode train} takes, drawing into two live notebook outputs. */
-export interface NotebookProgress {
-  /** Updates the progress bar (at most every `everyMs` milliseconds, and at each epoch's end). */
-  onBatchEnd: (batch: BatchProgress) => Promise<void>;
-  /** Redraws the accuracy curve with the finished epoch. */
-  onEpochEnd: (epoch: EpochProgress) => Promise<void>;
-}
+import type { History, TrainCallbacks } from "../training/types.ts";
 
 /**
  * The train vs validation accuracy curve of a history, per epoch, as SVG.
@@ -32,7 +24,9 @@ export function accuracyCurveSvg(history: History, title: string): Promise<strin
 }
 
 /**
- * Opens the live outputs of a training run and returns the callbacks that update them.
+ * Opens the live outputs of a training run and returns the callbacks that update them: the
+ * progress bar at most every `everyMs` milliseconds and at each epoch's end, the accuracy curve
+ * after each epoch.
  *
  * Outside Jupyter the callbacks do nothing.
  *
@@ -41,7 +35,10 @@ export function accuracyCurveSvg(history: History, title: string): Promise<strin
  * await train(model, x, y, { ...config, ...notebookProgress("Clean model") });
  * ```
  */
-export function notebookProgress(title: string, everyMs = 250): NotebookProgress {
+export function notebookProgress(
+  title: string,
+  everyMs = 250,
+): Required<Pick<TrainCallbacks, "onBatchEnd" | "onEpochEnd">> {
   const bar = liveOutput();
   const curve = liveOutput();
   let last = 0;

@@ -4,6 +4,8 @@
  * @module
  */
 import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
+import { STUDY_CONFIG } from "../config.ts";
+import { NUM_CLASSES } from "../preprocessing/tensors.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 import { type LayersModel, tf } from "../tf.ts";
 
@@ -12,7 +14,7 @@ export interface MlpConfig {
   /** Pixels per image (default 784 = 28×28). */
   inputSize?: number;
   /** Units of each hidden Dense layer (default [256, 256]). */
-  hiddenUnits?: number[];
+  hiddenUnits?: readonly number[];
   /** Dropout rate after each hidden layer, in [0, 1) (default 0.2). */
   dropout?: number;
   /** Number of classes (default 10). */
@@ -45,11 +47,11 @@ function checkPositiveInt(name: string, value: number) {
 export function buildMlp(config: MlpConfig = {}): LayersModel {
   const {
     inputSize = 784,
-    hiddenUnits = [256, 256],
-    dropout = 0.2,
-    classes = 10,
-    learningRate = 0.001,
-    seed = 42,
+    hiddenUnits = STUDY_CONFIG.hiddenUnits,
+    dropout = STUDY_CONFIG.dropout,
+    classes = NUM_CLASSES,
+    learningRate = STUDY_CONFIG.learningRate,
+    seed = STUDY_CONFIG.seed,
   } = config;
   checkPositiveInt("inputSize", inputSize);
   checkPositiveInt("classes", classes);
@@ -89,33 +91,4 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
   });
   fuseCrossentropy(model);
   return model;
-}
-
-/** One row of a model summary. */
-export interface LayerSummary {
-  /** The layer's name, e.g. "dense_1". */
-  name: string;
-  /** The layer's class, e.g. "Dense". */
-  type: string;
-  /** Output shape with the batch dimension as "None", e.g. "[None, 256]". */
-  outputShape: string;
-  /** Number of parameters (weights and biases). */
-  params: number;
-}
-
-/**
- * The rows of a Keras-style model summary: layer, output shape, parameters.
- *
- * @example
- * ```ts
- * summarizeLayers(buildMlp()).map((l) => l.params); // [200960, 0, 65792, 0, 2570]
- * ```
- */
-export function summarizeLayers(model: LayersModel): LayerSummary[] {
-  return model.layers.map((layer) => ({
-    name: layer.name,
-    type: layer.getClassName(),
-    outputShape: JSON.stringify(layer.outputShape).replaceAll("null", "None").replaceAll(",", ", "),
-    params: layer.countParams(),
-  }));
 }

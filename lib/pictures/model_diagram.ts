@@ -3,19 +3,8 @@
  *
  * @module
  */
+import type { LayerSummary } from "../model/summary.ts";
 import { renderSvg } from "./render.ts";
-
-/** One layer as the diagram shows it, e.g. from a Keras-style model summary. */
-export interface LayerInfo {
-  /** Layer name, e.g. `"dense_1"`. */
-  name: string;
-  /** Layer class, e.g. `"Dense"`. */
-  type: string;
-  /** Output shape as text, e.g. `"[null, 256]"`. */
-  outputShape: string;
-  /** Number of parameters. */
-  params: number;
-}
 
 /** Options of {@linkcode modelDiagramSvg}. */
 export interface ModelDiagramOptions {
@@ -39,7 +28,7 @@ const GAP = 30;
  * ```
  */
 export function modelDiagramSvg(
-  layers: LayerInfo[],
+  layers: LayerSummary[],
   opts: ModelDiagramOptions = {},
 ): Promise<string> {
   if (layers.length === 0) throw new Error("modelDiagramSvg: layers is empty");

@@ -3,8 +3,10 @@
  *
  * @module
  */
+import { STUDY_CONFIG } from "../config.ts";
 import type { Split } from "../data/mnist.ts";
-import { normalize, NUM_CLASSES, oneHot, pixelsPerImage } from "./tensors.ts";
+import { pixelsPerImage } from "../data/splits.ts";
+import { normalize, NUM_CLASSES, oneHot } from "./tensors.ts";
 import { createRandom } from "./random.ts";
 import { type Tensor, type Tensor2D, tf } from "../tf.ts";
 
@@ -24,7 +26,7 @@ export interface NoiseOptions {
  * The normal numbers come from the seeded generator of `createRandom` (Box–Muller).
  */
 function writeNoisy(values: Float32Array, out: Float32Array, options: NoiseOptions, what: string) {
-  const { mean = 0, std = 0.1, seed } = options;
+  const { mean = 0, std = STUDY_CONFIG.noiseStd, seed } = options;
   if (!Number.isFinite(mean)) throw new Error(`noise mean ${mean}: expected a finite number`);
   if (!Number.isFinite(std) || std < 0) {
     throw new Error(`noise std ${std}: expected a finite number ≥ 0`);

@@ -3,82 +3,13 @@
  *
  * @module
  */
-import { saveCheckpoint } from "./checkpoint.ts";
+import { STUDY_CONFIG } from "../config.ts";
+import { validationSplitAt } from "../data/splits.ts";
 import { evaluate } from "../evaluation/metrics.ts";
-import { validationSplitAt } from "../preprocessing/tensors.ts";
-import { TerminalProgress } from "../display/progress_terminal.ts";
 import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-
-/** Metrics per epoch, named as Keras's `history.history`. */
-export interface History {
-  /** Mean training loss of each epoch. */
-  loss: number[];
-  /** Mean training accuracy of each epoch. */
-  acc: number[];
-  /** Validation loss after each epoch (empty without validation data). */
-  val_loss: number[];
-  /** Validation accuracy after each epoch (empty without validation data). */
-  val_acc: number[];
-  /** Wall-clock seconds of each epoch, validation included. */
-  seconds: number[];
-  /** 1-based epoch of the highest validation accuracy, the one checkpointed (0: none). */
-  bestEpoch: number;
-}
-
-/** What a per-batch callback receives. */
-export interface BatchProgress {
-  /** 1-based epoch. */
-  epoch: number;
-  /** Number of epochs. */
-  epochs: number;
-  /** 1-based step within the epoch. */
-  step: number;
-  /** Steps per epoch. */
-  steps: number;
-  /** Running mean of the epoch's training loss so far. */
-  loss: number;
-  /** Running mean of the epoch's training accuracy so far. */
-  acc: number;
-  /** Seconds since the epoch began. */
-  elapsed: number;
-}
-
-/** What a per-epoch callback receives. */
-export interface EpochProgress {
-  /** 1-based epoch. */
-  epoch: number;
-  /** Number of epochs. */
-  epochs: number;
-  /** The history so far, this epoch included. */
-  history: History;
-  /** Whether this epoch's model was checkpointed as the best so far. */
-  saved: boolean;
-}
-
-/** Options of {@linkcode train}; the defaults are the study's. */
-export interface TrainOptions {
-  /** Passes over the training data (default 10). */
-  epochs?: number;
-  /** Samples per step (default 256). */
-  batchSize?: number;
-  /** Fraction taken from the end, before shuffling, as validation set (default 0.2). */
-  validationSplit?: number;
-  /** An explicit validation set `[x, y]`, used instead of `validationSplit`. */
-  validationData?: [Tensor, Tensor];
-  /** Shuffle the training samples before each epoch (default true). */
-  shuffle?: boolean;
-  /** Seed of the shuffling (default 42). */
-  seed?: number;
-  /** Folder that keeps the model with the best validation accuracy (default: none). */
-  checkpointDir?: string;
-  /** Print a Keras-like progress line (default: when stdout is a terminal). */
-  verbose?: boolean;
-  /** Called after every step. */
-  onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
-  /** Called after every epoch, after validation and checkpointing. */
-  onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
-}
+import { saveCheckpoint } from "./checkpoint.ts";
+import type { BatchProgress, History, TrainOptions } from "./types.ts";
 
 function checkInputs(x: Tensor, y: Tensor, what: string) {
   if (x.rank !== 2 || y.rank !== 2) {
@@ -110,12 +41,11 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<History> {
   const {
-    epochs = 10,
-    batchSize = 256,
-    validationSplit = 0.2,
+    epochs = STUDY_CONFIG.epochs,
+    batchSize = STUDY_CONFIG.batchSize,
+    validationSplit = STUDY_CONFIG.validationSplit,
     shuffle = true,
-    seed = 42,
-    verbose = Deno.stdout.isTerminal(),
+    seed = STUDY_CONFIG.seed,
   } = options;
   if (!Number.isInteger(epochs) || epochs <= 0) {
     throw new Error(`epochs ${epochs}: expected a positive integer`);
@@ -153,12 +83,11 @@ export async function train(
     seconds: [],
     bestEpoch: 0,
   };
-  const progress = verbose ? new TerminalProgress() : undefined;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const start = performance.now();
       const order = shuffle ? shuffledIndices(n, random) : undefined;
-      progress?.startEpoch(epoch, epochs, steps);
+      await options.onEpochBegin?.({ epoch, epochs, steps });
       let lossSum = 0;
       let accSum = 0;
       let seen = 0;
@@ -184,12 +113,11 @@ export async function train(
           acc: accSum / seen,
           elapsed: (performance.now() - start) / 1000,
         };
-        progress?.update(batch);
         await options.onBatchEnd?.(batch);
       }
       history.loss.push(lossSum / seen);
       history.acc.push(accSum / seen);
-      let saved = false;
+      let savedTo: string | undefined;
       if (validation) {
         const { loss, accuracy } = await evaluate(model, ...validation, batchSize);
         history.val_loss.push(loss);
@@ -199,17 +127,16 @@ export async function train(
           history.bestEpoch = epoch;
           if (options.checkpointDir) {
             await saveCheckpoint(model, options.checkpointDir);
-            saved = true;
+            savedTo = options.checkpointDir;
           }
         }
       }
       history.seconds.push((performance.now() - start) / 1000);
-      progress?.endEpoch(history, saved ? options.checkpointDir : undefined);
-      await options.onEpochEnd?.({ epoch, epochs, history, saved });
+      await options.onEpochEnd?.({ epoch, epochs, history, savedTo });
     }
   } finally {
-    progress?.stop();
     tf.dispose(owned);
+    await options.onTrainEnd?.();
   }
   return history;
 }

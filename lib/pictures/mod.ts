@@ -1,0 +1,13 @@
+/**
+ * Pictures without tfjs: charts, digits, the model diagram, tables, and SVG to PNG.
+ *
+ * @module
+ */
+export * from "./charts.ts";
+export * from "./digits.ts";
+export * from "./model_diagram.ts";
+export * from "./pixels.ts";
+export * from "./png.ts";
+export * from "./raster.ts";
+export * from "./render.ts";
+export * from "./tables.ts";
