@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkError, checkOneOf } from "./checks.ts";
 
 /** Which data set the notebooks run on. */
 export type DatasetName = "mnist" | "fashion-mnist";
@@ -57,19 +58,15 @@ export const STUDY_CONFIG: Readonly<Config> = Object.freeze({
 function integer(name: string, value: string, min: 0 | 1): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-    const expected = min === 1 ? "a positive integer" : "a non-negative integer";
-    throw new Error(`${name}=${JSON.stringify(value)}: expected ${expected}`);
+    const expected = min === 1 ? "a positive integer" : "an integer ≥ 0";
+    throw checkError(name, expected, JSON.stringify(value));
   }
   return n;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new Error(
-      `${name}=${JSON.stringify(value)}: expected one of ${allowed.join(", ")}`,
-    );
-  }
-  return value as T;
+  checkOneOf(name, value, allowed);
+  return value;
 }
 
 /**
@@ -79,8 +76,13 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const config = loadConfig({ MLP_EPOCHS: "1", MLP_TRAIN_LIMIT: "6000" });
- * config.epochs; // 1
+ * assert.equal(config.epochs, 1);
+ * assert.equal(config.trainLimit, 6000);
+ * assert.equal(config.batchSize, STUDY_CONFIG.batchSize); // unset: the study's 256
+ * assert.throws(() => loadConfig({ MLP_EPOCHS: "0" })); // names MLP_EPOCHS
  * ```
  */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
@@ -122,7 +124,10 @@ export interface BlasOptions {
  *
  * @example
  * ```ts
- * loadBlasOptions({ MLP_BLAS_THREADS: "1" }); // { threads: 1 }
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(loadBlasOptions({ MLP_BLAS_THREADS: "1" }), { threads: 1 });
+ * assert.equal(loadBlasOptions({}).threads, navigator.hardwareConcurrency);
  * ```
  */
 export function loadBlasOptions(
@@ -134,9 +139,7 @@ export function loadBlasOptions(
   const library = env.MLP_BLAS_LIB;
   if (library !== undefined && library !== "") {
     if (!isFile(library)) {
-      throw new Error(
-        `MLP_BLAS_LIB=${JSON.stringify(library)}: expected an existing file, found none`,
-      );
+      throw checkError("MLP_BLAS_LIB", "an existing file", JSON.stringify(library));
     }
     options.library = library;
   }
@@ -154,4 +157,44 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The trimmed value of the environment variable `name`, or undefined when it is unset or empty,
+ * as {@linkcode loadConfig} reads its variables; for other entry points such as the bench.
+ */
+export function envValue(
+  env: Record<string, string | undefined>,
+  name: string,
+): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The Error that {@linkcode loadConfig} throws for an invalid `value` of variable `name`. */
+export function envError(name: string, value: string, expected: string): Error {
+  return checkError(name, expected, JSON.stringify(value));
+}
+
+/** The integer ≥ `min` in variable `name` (undefined when unset or empty), as loadConfig checks. */
+export function envInteger(
+  env: Record<string, string | undefined>,
+  name: string,
+  min: 0 | 1,
+): number | undefined {
+  const value = envValue(env, name);
+  return value === undefined ? undefined : integer(name, value, min);
+}
+
+/** The comma-separated names in variable `name` (undefined when unset or empty), from `allowed`. */
+export function envList<T extends string>(
+  env: Record<string, string | undefined>,
+  name: string,
+  allowed: readonly T[],
+): T[] | undefined {
+  const value = envValue(env, name);
+  if (value === undefined) return undefined;
+  const items = value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  if (items.length === 0) throw envError(name, value, `some of ${allowed.join(", ")}`);
+  return items.map((item) => oneOf(name, item, allowed));
 }

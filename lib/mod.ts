@@ -5,12 +5,15 @@
  *
  * @example
  * ```ts
- * import { buildMlp, initBackend, loadDataset, loadConfig, toTensors, train } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { buildMlp, initBackend, loadConfig, loadDataset, toTensors, train } from "./mod.ts";
+ *
  * await initBackend();
  * const data = await loadDataset({ ...loadConfig(), trainLimit: 1000 });
  * const { x, y } = toTensors(data.train);
  * const history = await train(buildMlp(), x, y, { epochs: 1 });
- * console.log(history.val_acc); // one validation accuracy, about 0.8
+ * assert.equal(history.val_acc.length, 1); // one epoch, validated on the last 200 images
+ * assert.ok(history.val_acc[0] > 0.3); // about 0.65 after 4 steps of 256 images; chance is 0.1
  * ```
  *
  * @module

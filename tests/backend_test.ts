@@ -21,7 +21,10 @@ Deno.test("initBackend refuses an unknown MLP_BACKEND, naming the variable", asy
   const saved = Deno.env.get("MLP_BACKEND");
   Deno.env.set("MLP_BACKEND", "gpu");
   try {
-    await assert.rejects(initBackend(), /MLP_BACKEND="gpu": expected one of blas, wasm, cpu/);
+    await assert.rejects(
+      initBackend(),
+      /MLP_BACKEND: expected one of blas, wasm, cpu, got "gpu"/,
+    );
   } finally {
     if (saved === undefined) Deno.env.delete("MLP_BACKEND");
     else Deno.env.set("MLP_BACKEND", saved);

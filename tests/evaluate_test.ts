@@ -36,9 +36,16 @@ Deno.test("predictClasses, evaluate, misclassified and confusionMatrix agree on 
 });
 
 Deno.test("evaluation helpers refuse mismatched lengths and out-of-range classes", () => {
-  assert.throws(() => misclassified([1, 2], [1]), /2 labels but 1 predictions/);
+  assert.throws(
+    () => misclassified([1, 2], [1]),
+    /misclassified: predicted\.length: expected 2 \(one per label\), got 1/,
+  );
   assert.throws(
     () => confusionMatrix([0, 5], [0, 1], 3),
-    /sample 1: label 5, prediction 1: expected classes 0–2/,
+    /confusionMatrix: labels\[1\]: expected an integer in \[0, 3\), got 5/,
+  );
+  assert.throws(
+    () => confusionMatrix([0, 1], [0, 3], 3),
+    /confusionMatrix: predicted\[1\]: expected an integer in \[0, 3\), got 3/,
   );
 });

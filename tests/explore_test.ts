@@ -9,12 +9,15 @@ const split = {
 
 Deno.test("imageAt returns one image's pixels and refuses indices out of range", () => {
   assert.deepEqual([...imageAt(split, 2)], [51, 102]);
-  assert.throws(() => imageAt(split, 4), /image index 4: expected an integer in \[0, 4\)/);
+  assert.throws(() => imageAt(split, 4), /imageAt: index: expected an integer in \[0, 4\), got 4/);
 });
 
 Deno.test("classCounts counts labels per class", () => {
   assert.deepEqual(classCounts(split.labels, 3), [1, 2, 1]);
-  assert.throws(() => classCounts(split.labels, 2), /label 2 at index 3: expected 0–1/);
+  assert.throws(
+    () => classCounts(split.labels, 2),
+    /classCounts: labels\[3\]: expected an integer in \[0, 2\), got 2/,
+  );
 });
 
 Deno.test("meanImages averages each class's images in [0, 1]; an empty class is black", () => {

@@ -67,7 +67,7 @@ Deno.test("loadMnist refuses bad data folders with the file and the problem", as
     [
       "a label above 9",
       { [IDX_FILES.testLabels]: idxBytes(0x801, [3], new Uint8Array([1, 12, 3])) },
-      /t10k-labels-idx1-ubyte: label 12 at index 1, expected 0–9/,
+      /t10k-labels-idx1-ubyte: labels\[1\]: expected an integer in \[0, 10\), got 12/,
     ],
     [
       "labels where images belong",

@@ -40,13 +40,23 @@ Deno.test("buildMlp: sizes configurable; same seed same weights, other seed othe
 Deno.test("buildMlp refuses invalid sizes and rates, naming the value", () => {
   assert.throws(
     () => buildMlp({ hiddenUnits: [256, 0] }),
-    /hiddenUnits\[1\] 0: expected a positive integer/,
+    /buildMlp: hiddenUnits\[1\]: expected a positive integer, got 0/,
   );
-  assert.throws(() => buildMlp({ classes: -1 }), /classes -1: expected a positive integer/);
-  assert.throws(() => buildMlp({ inputSize: 2.5 }), /inputSize 2.5/);
-  assert.throws(() => buildMlp({ dropout: 1 }), /dropout 1: expected a number in \[0, 1\)/);
-  assert.throws(() => buildMlp({ dropout: -0.1 }), /dropout -0.1/);
-  assert.throws(() => buildMlp({ learningRate: 0 }), /learningRate 0: expected a positive number/);
+  assert.throws(
+    () => buildMlp({ classes: -1 }),
+    /buildMlp: classes: expected a positive integer, got -1/,
+  );
+  assert.throws(() => buildMlp({ inputSize: 2.5 }), /buildMlp: inputSize: .*, got 2\.5/);
+  assert.throws(
+    () => buildMlp({ dropout: 1 }),
+    /buildMlp: dropout: expected a number in \[0, 1\), got 1/,
+  );
+  assert.throws(() => buildMlp({ dropout: -0.1 }), /buildMlp: dropout: .*, got -0\.1/);
+  assert.throws(
+    () => buildMlp({ learningRate: 0 }),
+    /buildMlp: learningRate: expected a finite number > 0, got 0/,
+  );
+  assert.throws(() => buildMlp({ seed: 1.5 }), /buildMlp: seed: expected an integer, got 1\.5/);
 });
 
 Deno.test("dropout is active while training, with masks that repeat for a seed, and off at inference", () => {

@@ -37,13 +37,23 @@ Deno.test("addGaussianNoise refuses a negative or non-finite std and non-finite 
   const before = tf.memory().numTensors;
   assert.throws(
     () => addGaussianNoise(x, { std: -0.1, seed: 1 }),
-    /noise std -0.1: expected a finite number ≥ 0/,
+    /addGaussianNoise: std: expected a finite number ≥ 0, got -0\.1/,
   );
-  assert.throws(() => addGaussianNoise(x, { std: Infinity, seed: 1 }), /noise std Infinity/);
-  assert.throws(() => addGaussianNoise(x, { mean: NaN, seed: 1 }), /noise mean NaN/);
+  assert.throws(
+    () => addGaussianNoise(x, { std: Infinity, seed: 1 }),
+    /addGaussianNoise: std: .*, got Infinity/,
+  );
+  assert.throws(
+    () => addGaussianNoise(x, { mean: NaN, seed: 1 }),
+    /addGaussianNoise: mean: expected a finite number, got NaN/,
+  );
+  assert.throws(
+    () => addGaussianNoise(x, { seed: 0.5 }),
+    /addGaussianNoise: seed: expected an integer, got 0\.5/,
+  );
   assert.throws(
     () => addGaussianNoise(bad, { seed: 1 }),
-    /noise input of shape \[1,2\] holds NaN or infinite values/,
+    /addGaussianNoise: x\.dataSync\(\)\[1\]: expected a finite number, got NaN/,
   );
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([x, bad]);

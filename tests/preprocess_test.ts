@@ -20,12 +20,18 @@ Deno.test("normalize divides by 255 into float32 [0, 1]", () => {
   const target = new Float32Array(4);
   assert.equal(normalize(Uint8Array.from([255, 0]), target.subarray(2)).buffer, target.buffer);
   assert.deepEqual([...target], [0, 0, 1, 0]);
-  assert.throws(() => normalize(Uint8Array.from([1]), target), /output of 4 values for 1 pixels/);
+  assert.throws(
+    () => normalize(Uint8Array.from([1]), target),
+    /normalize: out\.length: expected 1 \(one per pixel\), got 4/,
+  );
 });
 
 Deno.test("oneHot sets one 1 per row and refuses labels beyond the classes", () => {
   assert.deepEqual([...oneHot(Uint8Array.from([2, 0]), 3)], [0, 0, 1, 1, 0, 0]);
-  assert.throws(() => oneHot(Uint8Array.from([0, 3]), 3), /label 3 at index 1: expected 0–2/);
+  assert.throws(
+    () => oneHot(Uint8Array.from([0, 3]), 3),
+    /oneHot: labels\[1\]: expected an integer in \[0, 3\), got 3/,
+  );
 });
 
 Deno.test("shuffledIndices is a permutation that repeats for a seed and differs across seeds", () => {
@@ -46,7 +52,7 @@ Deno.test("splitValidation takes the last fraction, before shuffling, as Keras d
   assert.equal(splitValidation(split, 0.25).train.labels.length, 7);
   assert.throws(
     () => splitValidation(split, 1),
-    /validation fraction 1: expected a number in \[0, 1\)/,
+    /splitValidation: fraction: expected a number in \[0, 1\), got 1/,
   );
 });
 
@@ -55,10 +61,13 @@ Deno.test("splitByIndices puts the listed samples in validation, the rest in ord
   assert.deepEqual([...validation.labels], [9, 0, 4]);
   assert.deepEqual([...train.labels], [1, 2, 3, 5, 6, 7, 8]);
   assert.deepEqual(validation.images.subarray(0, 4), split.images.subarray(36, 40));
-  assert.throws(() => splitByIndices(split, [1, 1]), /validation index 1 is listed twice/);
+  assert.throws(
+    () => splitByIndices(split, [1, 1]),
+    /splitByIndices: validationIndices\[1\]: expected an index listed once, got 1 again/,
+  );
   assert.throws(
     () => splitByIndices(split, [10]),
-    /validation index 10: expected an integer in \[0, 10\)/,
+    /splitByIndices: validationIndices\[0\]: expected an integer in \[0, 10\), got 10/,
   );
 });
 
@@ -68,7 +77,14 @@ Deno.test("takeSamples and firstSamples pick images with their labels", () => {
   assert.deepEqual(picked.images.subarray(4, 8), split.images.subarray(4, 8));
   assert.equal(firstSamples(split, 4).images.length, 16);
   assert.equal(firstSamples(split).labels.length, 10);
-  assert.throws(() => firstSamples(split, 0), /limit 0: expected a positive integer/);
+  assert.throws(
+    () => takeSamples(split, [3, 12]),
+    /takeSamples: indices\[1\]: expected an integer in \[0, 10\), got 12/,
+  );
+  assert.throws(
+    () => firstSamples(split, 0),
+    /firstSamples: limit: expected a positive integer, got 0/,
+  );
 });
 
 Deno.test("toTensors gives x [N, P] and y [N, 10] and leaves no stray tensors", () => {

@@ -156,22 +156,45 @@ Deno.test("pngDataUrl round-trips the PNG bytes", () => {
 });
 
 Deno.test("digit functions name the bad value", async () => {
-  assert.throws(() => digitPng(new Uint8Array(700)), /length 700.*784/);
+  assert.throws(
+    () => digitPng(new Uint8Array(700)),
+    /digitPng: pixels\.length: expected rows×cols = 28×28 = 784, got 700/,
+  );
   assert.throws(
     () => digitPng(new Uint8Array(784), { scale: 0 }),
-    /scale must be a positive integer, got 0/,
+    /digitPng: scale: expected a positive integer, got 0/,
   );
-  assert.throws(() => digitPng(new Float32Array(784).fill(NaN)), /pixel 0 is NaN/);
-  assert.throws(() => digitGridPng(new Uint8Array(784 * 2), [0, 2]), /index 2 .* 0\.\.1/);
-  assert.throws(() => digitGridPng(new Uint8Array(785), [0]), /length 785/);
-  assert.throws(() => digitGridPng(new Uint8Array(784), []), /indices is empty/);
+  assert.throws(
+    () => digitPng(new Float32Array(784).fill(NaN)),
+    /pixels\[0\]: expected a number, got NaN/,
+  );
+  assert.throws(
+    () => digitGridPng(new Uint8Array(784 * 2), [0, 2]),
+    /digitGridPng: indices\[1\]: expected an integer in \[0, 2\), got 2/,
+  );
+  assert.throws(
+    () => digitGridPng(new Uint8Array(785), [0]),
+    /digitGridPng: images\.length: expected a non-zero multiple of rows×cols = 784, got 785/,
+  );
+  assert.throws(
+    () => digitGridPng(new Uint8Array(784), []),
+    /digitGridPng: indices: expected at least one index, got none/,
+  );
+  assert.throws(
+    () => digitGridPng(new Uint8Array(784), [0], { gap: -1 }),
+    /digitGridPng: gap: expected an integer ≥ 0, got -1/,
+  );
   await assert.rejects(
     async () => await digitsWithTitlesSvg(new Uint8Array(784 * 2), [0, 1], ["one"]),
-    /titles has length 1, expected one per index \(2\)/,
+    /digitsWithTitlesSvg: titles\.length: expected 2 \(one per index\), got 1/,
   );
   await assert.rejects(
     async () => await annotatedDigitSvg(new Uint8Array(784), { decimals: 1 as 0 }),
-    /decimals must be 0 or 2, got 1/,
+    /annotatedDigitSvg: decimals: expected one of 0, 2, got 1/,
+  );
+  await assert.rejects(
+    async () => await annotatedDigitSvg(new Float32Array(784).fill(NaN), { decimals: 2 }),
+    /annotatedDigitSvg: pixels\[0\]: expected a number, got NaN/,
   );
 });
 
@@ -220,7 +243,7 @@ Deno.test("barChartSvg has title, axis titles, labels and values", async () => {
   }
   await assert.rejects(
     async () => await barChartSvg({ labels, values: [1], title: "", xTitle: "", yTitle: "" }),
-    /values has length 1, expected one per label \(10\)/,
+    /barChartSvg: values\.length: expected 10 \(one per label\), got 1/,
   );
 });
 
@@ -261,7 +284,7 @@ Deno.test("lineChartSvg draws named series over epochs or a given x", async () =
         xTitle: "",
         yTitle: "",
       }),
-    /series "a" has 3 values, expected 1 to 2/,
+    /lineChartSvg: series "a"\.values\.length: expected 1 to 2, got 3/,
   );
   await assert.rejects(
     async () =>
@@ -271,7 +294,7 @@ Deno.test("lineChartSvg draws named series over epochs or a given x", async () =
         xTitle: "",
         yTitle: "",
       }),
-    /series "a"\[1\] is NaN/,
+    /lineChartSvg: series "a"\.values\[1\]: expected a finite number, got NaN/,
   );
 });
 
@@ -293,15 +316,15 @@ Deno.test("heatmapSvg prints each count in its cell and rejects non-square input
   const titles = { title: "", xTitle: "", yTitle: "" };
   await assert.rejects(
     async () => await heatmapSvg({ matrix: [[1, 2], [3]], labels: ["a", "b"], ...titles }),
-    /not square: row 1 has 1 values, expected 2/,
+    /heatmapSvg: matrix\[1\]\.length: expected 2 \(a square matrix\), got 1/,
   );
   await assert.rejects(
     async () => await heatmapSvg({ matrix: [[1, -2], [3, 4]], labels: ["a", "b"], ...titles }),
-    /matrix\[0\]\[1\] is -2/,
+    /heatmapSvg: matrix\[0\]\[1\]: expected a finite number ≥ 0, got -2/,
   );
   await assert.rejects(
     async () => await heatmapSvg({ matrix: [[1]], labels: ["a", "b"], ...titles }),
-    /labels has length 2, expected 1/,
+    /heatmapSvg: labels\.length: expected 1 \(the matrix size\), got 2/,
   );
 });
 
@@ -322,10 +345,13 @@ Deno.test("modelDiagramSvg shows every layer and the total parameter count", asy
       "output [null, 256] · 200,960 params",
     ]
   ) assert.ok(texts.includes(t), `missing ${t}`);
-  await assert.rejects(async () => await modelDiagramSvg([]), /layers is empty/);
+  await assert.rejects(
+    async () => await modelDiagramSvg([]),
+    /modelDiagramSvg: layers: expected at least one layer, got none/,
+  );
   await assert.rejects(
     async () => await modelDiagramSvg([{ ...layers[0], params: -1 }]),
-    /layer 0 \("flatten"\) has params -1/,
+    /modelDiagramSvg: layers\[0\] \("flatten"\)\.params: expected an integer ≥ 0, got -1/,
   );
 });
 
@@ -346,7 +372,10 @@ Deno.test("htmlTable escapes values, right-aligns numbers and has one row per in
   const heads = Array.from(root.getElementsByTagName("th"), (th) => th.getAttribute("style") ?? "");
   assert.match(heads[0], /text-align:left/);
   assert.match(heads[1], /text-align:right/);
-  assert.throws(() => htmlTable(["a", "b"], [["x"]]), /row 0 has 1 cells, expected 2/);
+  assert.throws(
+    () => htmlTable(["a", "b"], [["x"]]),
+    /htmlTable: rows\[0\]\.length: expected 2 \(one cell per header\), got 1/,
+  );
 });
 
 Deno.test("progressHtml shows the whole run's progress and the running metrics", () => {
@@ -370,9 +399,12 @@ Deno.test("progressHtml shows the whole run's progress and the running metrics",
   assert.match(root.textContent ?? "", /val_loss 0\.1000 · val_acc 0\.9700/);
   assert.throws(
     () => progressText({ ...p, epoch: 11 }),
-    /epoch must be an integer in 1\.\.10, got 11/,
+    /progressText: epoch: expected an integer in \[1, 10\], got 11/,
   );
-  assert.throws(() => progressText({ ...p, step: 189 }), /step must be an integer in 0\.\.188/);
+  assert.throws(
+    () => progressText({ ...p, step: 189 }),
+    /progressText: step: expected an integer in \[0, 188\], got 189/,
+  );
 });
 
 Deno.test("display helpers do nothing outside Jupyter", async () => {
@@ -522,13 +554,16 @@ Deno.test("svgToPng draws the digits a chart embeds as PNG images", async () => 
 });
 
 Deno.test("svgToPng names bad input", async () => {
-  await assert.rejects(() => svgToPng("hello"), /expected an SVG document .*got "hello"/);
+  await assert.rejects(
+    () => svgToPng("hello"),
+    /svgToPng: svg: expected an SVG document starting with "<svg", got "hello"/,
+  );
   await assert.rejects(() => svgToPng(42 as unknown as string), /got number/);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>`;
   for (const density of [0, -1, NaN]) {
     await assert.rejects(
       () => svgToPng(svg, { density }),
-      new RegExp(`density must be a finite number > 0, got ${density}`),
+      new RegExp(`svgToPng: density: expected a finite number > 0, got ${density}`),
     );
   }
   await assert.rejects(() => svgToPng(`<svg width="4" height="4"><g></svg>`), /could not read/);
@@ -537,13 +572,19 @@ Deno.test("svgToPng names bad input", async () => {
 Deno.test("pngSize reads the header, and pngBundle sizes a PNG by its density", () => {
   const png = digitPng(cornerDigit(), { scale: 4 });
   assert.deepEqual(pngSize(png), { width: 112, height: 112 });
-  assert.throws(() => pngSize(new Uint8Array([1, 2, 3])), /expected PNG bytes .* got 3 bytes/);
+  assert.throws(
+    () => pngSize(new Uint8Array([1, 2, 3])),
+    /pngSize: png: expected PNG bytes .* got 3 bytes/,
+  );
   const { bundle, metadata } = pngBundle(png, { density: 2, alt: "zero" });
   assert.deepEqual(metadata, { "image/png": { width: 56, height: 56 } });
   assert.equal(bundle["text/plain"], "zero");
   assert.equal(bundle["image/png"], pngDataUrl(png).split(",")[1]);
   assert.deepEqual(pngBundle(png).metadata, { "image/png": { width: 112, height: 112 } });
-  assert.throws(() => pngBundle(png, { density: 0 }), /density must be a finite number > 0, got 0/);
+  assert.throws(
+    () => pngBundle(png, { density: 0 }),
+    /pngBundle: density: expected a finite number > 0, got 0/,
+  );
 });
 
 Deno.test("figureBundle's alt text is the figure's title and description, else 'figure'", async () => {
@@ -623,6 +664,6 @@ Deno.test("every figure prints its text at 11 px or more", async () => {
   }
   await assert.rejects(
     async () => await annotatedDigitSvg(new Float32Array(784), { decimals: 2, cellSize: 24 }),
-    /cellSize 24 prints values at 9 px, under the 11 px minimum; use cellSize ≥ 28/,
+    /annotatedDigitSvg: cellSize: expected at least 28, so that values print at the 11 px minimum, got 24, which prints them at 9 px/,
   );
 });

@@ -5,6 +5,7 @@
  */
 import { type BlasRegistration, registerBlasBackend } from "@mnist-mlp/tfjs-backend-blas";
 import { speedUpWasm } from "./wasm_fast.ts";
+import { checkOneOf } from "../checks.ts";
 import { type BackendName, BACKENDS, loadBlasOptions } from "../config.ts";
 import { tf } from "../tf.ts";
 
@@ -12,8 +13,7 @@ import { tf } from "../tf.ts";
 const BLAS_BACKEND = "blas";
 
 /** How to get the fast backend, printed when no BLAS library is found. */
-export const BLAS_INSTALL_HINT =
-  "no BLAS library found, training on wasm (several times slower): " +
+const BLAS_INSTALL_HINT = "no BLAS library found, training on wasm (several times slower): " +
   "install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread; macOS uses " +
   "Accelerate) or point MLP_BLAS_LIB at libopenblas";
 
@@ -23,7 +23,13 @@ export const BLAS_INSTALL_HINT =
  *
  * @example
  * ```ts
- * registerBlasFromEnv(); // { registered: true, name: "blas", library: "/usr/lib/…", threads: 2 }
+ * import assert from "node:assert/strict";
+ *
+ * const blas = registerBlasFromEnv(); // reads Deno.env
+ * assert.equal(blas.name, "blas");
+ * // with OpenBLAS: { registered: true, name: "blas", library: "/usr/lib/…", threads: 2 }
+ * // without:       { registered: false, name: "blas", reason: "no BLAS library found in …" }
+ * console.log(blas.registered ? `blas on ${blas.library}` : blas.reason);
  * ```
  */
 export function registerBlasFromEnv(
@@ -49,17 +55,18 @@ async function start(backend: BackendName): Promise<boolean> {
  *
  * @example
  * ```ts
- * const backend = await initBackend(); // "blas" where OpenBLAS is installed
+ * import assert from "node:assert/strict";
+ * import { tf } from "../tf.ts";
+ *
+ * const backend = await initBackend(); // "blas" where OpenBLAS is installed, else "wasm"
+ * assert.equal(tf.getBackend(), backend);
+ * assert.equal(await initBackend("cpu"), "cpu"); // forced: that one, or an Error
  * ```
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
   const forced = name ?? Deno.env.get("MLP_BACKEND")?.trim() ?? "";
   if (forced !== "") {
-    if (!(BACKENDS as readonly string[]).includes(forced)) {
-      throw new Error(
-        `MLP_BACKEND=${JSON.stringify(forced)}: expected one of ${BACKENDS.join(", ")}`,
-      );
-    }
+    checkOneOf(name === undefined ? "MLP_BACKEND" : "initBackend: name", forced, BACKENDS);
     if (!(await start(forced as BackendName))) {
       const hint = forced === BLAS_BACKEND ? `: ${BLAS_INSTALL_HINT}` : "";
       throw new Error(`tfjs backend ${forced} could not be started${hint}`);

@@ -8,11 +8,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tf } from "../tf.ts";
  * import { speedUpWasm } from "./wasm_fast.ts";
  *
  * speedUpWasm();
  * await tf.setBackend("wasm");
+ * const a = tf.tensor2d([[1, 2], [3, 4]]);
+ * assert.deepEqual(await tf.matMul(a, a, false, true).array(), [[5, 11], [11, 25]]); // a·aᵀ
  * ```
  *
  * @module

@@ -13,7 +13,12 @@ import { firstSamples } from "./splits.ts";
  *
  * @example
  * ```ts
- * const data = await loadDataset(loadConfig()); // MLP_DATASET, MLP_TRAIN_LIMIT, MLP_TEST_LIMIT
+ * import assert from "node:assert/strict";
+ *
+ * // the notebooks pass loadConfig(): MLP_DATASET, MLP_TRAIN_LIMIT, MLP_TEST_LIMIT
+ * const data = await loadDataset({ dataset: "mnist", trainLimit: 1000, testLimit: 500 });
+ * assert.equal(data.train.labels.length, 1000);
+ * assert.equal(data.test.labels.length, 500);
  * ```
  */
 export async function loadDataset(

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkIndex } from "../checks.ts";
 import type { Split } from "./mnist.ts";
 import { pixelsPerImage } from "./splits.ts";
 
@@ -11,14 +12,17 @@ import { pixelsPerImage } from "./splits.ts";
  *
  * @example
  * ```ts
- * const first = imageAt(data.train, 0); // Uint8Array(784)
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "./mnist.ts";
+ *
+ * const data = await loadMnist();
+ * const first = imageAt(data.train, 0);
+ * assert.equal(first.length, 784); // 28×28 bytes
  * ```
  */
 export function imageAt(split: Split, index: number): Uint8Array {
   const size = pixelsPerImage(split);
-  if (!Number.isInteger(index) || index < 0 || index >= split.labels.length) {
-    throw new Error(`image index ${index}: expected an integer in [0, ${split.labels.length})`);
-  }
+  checkIndex("imageAt: index", index, split.labels.length);
   return split.images.subarray(index * size, (index + 1) * size);
 }
 
@@ -27,15 +31,15 @@ export function imageAt(split: Split, index: number): Uint8Array {
  *
  * @example
  * ```ts
- * classCounts(Uint8Array.from([1, 1, 0]), 3); // [1, 2, 0]
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(classCounts(Uint8Array.from([1, 1, 0]), 3), [1, 2, 0]);
  * ```
  */
 export function classCounts(labels: Uint8Array, classes = 10): number[] {
   const counts = new Array<number>(classes).fill(0);
   labels.forEach((label, i) => {
-    if (label >= classes) {
-      throw new Error(`label ${label} at index ${i}: expected 0–${classes - 1}`);
-    }
+    checkIndex(`classCounts: labels[${i}]`, label, classes);
     counts[label]++;
   });
   return counts;
@@ -48,7 +52,12 @@ export function classCounts(labels: Uint8Array, classes = 10): number[] {
  *
  * @example
  * ```ts
- * const means = meanImages(data.train); // Float32Array(10 * 784)
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "./mnist.ts";
+ *
+ * const data = await loadMnist();
+ * const means = meanImages(data.train);
+ * assert.equal(means.length, 10 * 784); // class 0's mean image first, then class 1's, …
  * ```
  */
 export function meanImages(split: Split, classes = 10): Float32Array {

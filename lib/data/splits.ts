@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkError, checkIndex, checkInteger, checkNumber } from "../checks.ts";
 import type { Split } from "./mnist.ts";
 
 /**
@@ -11,15 +12,20 @@ import type { Split } from "./mnist.ts";
  *
  * @example
  * ```ts
- * pixelsPerImage(dataset.train); // 784
+ * import assert from "node:assert/strict";
+ *
+ * const twoDigits = { images: new Uint8Array(2 * 784), labels: new Uint8Array(2) };
+ * assert.equal(pixelsPerImage(twoDigits), 784);
+ * assert.throws(() => pixelsPerImage({ images: new Uint8Array(5), labels: new Uint8Array(2) }));
  * ```
  */
 export function pixelsPerImage(split: Split): number {
   const n = split.labels.length;
   if (n === 0 || split.images.length % n !== 0) {
-    throw new Error(
-      `a split of ${split.images.length} pixels and ${n} labels: expected N > 0 labels ` +
-        `and N whole images`,
+    throw checkError(
+      "pixelsPerImage: split",
+      "N > 0 labels and N whole images",
+      `${split.images.length} pixels and ${n} labels`,
     );
   }
   return split.images.length / n;
@@ -30,7 +36,13 @@ export function pixelsPerImage(split: Split): number {
  *
  * @example
  * ```ts
- * const firstTwo = takeSamples(dataset.train, [0, 1]);
+ * import assert from "node:assert/strict";
+ *
+ * // three 2-pixel images labelled 7, 8, 9
+ * const split = { images: Uint8Array.of(1, 1, 2, 2, 3, 3), labels: Uint8Array.of(7, 8, 9) };
+ * const picked = takeSamples(split, [2, 0]);
+ * assert.deepEqual(picked.labels, Uint8Array.from([9, 7]));
+ * assert.deepEqual(picked.images, Uint8Array.from([3, 3, 1, 1]));
  * ```
  */
 export function takeSamples(split: Split, indices: ArrayLike<number>): Split {
@@ -40,9 +52,7 @@ export function takeSamples(split: Split, indices: ArrayLike<number>): Split {
   const labels = new Uint8Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
-    if (!Number.isInteger(i) || i < 0 || i >= n) {
-      throw new Error(`index ${i} at position ${k}: expected an integer in [0, ${n})`);
-    }
+    checkIndex(`takeSamples: indices[${k}]`, i, n);
     images.set(split.images.subarray(i * size, (i + 1) * size), k * size);
     labels[k] = split.labels[i];
   }
@@ -54,14 +64,18 @@ export function takeSamples(split: Split, indices: ArrayLike<number>): Split {
  *
  * @example
  * ```ts
- * firstSamples(dataset.train, 6000).labels.length; // 6000
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "./mnist.ts";
+ *
+ * const dataset = await loadMnist();
+ * const first = firstSamples(dataset.train, 6000);
+ * assert.equal(first.labels.length, 6000);
+ * assert.equal(first.images.length, 6000 * 784);
  * ```
  */
 export function firstSamples(split: Split, limit?: number): Split {
   if (limit === undefined || limit >= split.labels.length) return split;
-  if (!Number.isInteger(limit) || limit <= 0) {
-    throw new Error(`limit ${limit}: expected a positive integer`);
-  }
+  checkInteger("firstSamples: limit", limit, { min: 1 });
   const size = pixelsPerImage(split);
   return {
     images: split.images.subarray(0, limit * size),
@@ -71,9 +85,7 @@ export function firstSamples(split: Split, limit?: number): Split {
 
 /** Number of training samples Keras keeps for a `validation_split`: ⌊N·(1−fraction)⌋. */
 export function validationSplitAt(n: number, fraction: number): number {
-  if (!(fraction >= 0 && fraction < 1)) {
-    throw new Error(`validation fraction ${fraction}: expected a number in [0, 1)`);
-  }
+  checkNumber("validationSplitAt: fraction", fraction, { min: 0, below: 1 });
   return Math.floor(n * (1 - fraction));
 }
 
@@ -83,13 +95,20 @@ export function validationSplitAt(n: number, fraction: number): number {
  *
  * @example
  * ```ts
- * const { train, validation } = splitValidation(dataset.train, 0.2); // 48,000 / 12,000
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "./mnist.ts";
+ *
+ * const dataset = await loadMnist();
+ * const { train, validation } = splitValidation(dataset.train, 0.2);
+ * assert.equal(train.labels.length, 48000);
+ * assert.equal(validation.labels.length, 12000); // the last 12,000 images
  * ```
  */
 export function splitValidation(
   split: Split,
   fraction: number,
 ): { train: Split; validation: Split } {
+  checkNumber("splitValidation: fraction", fraction, { min: 0, below: 1 });
   const size = pixelsPerImage(split);
   const at = validationSplitAt(split.labels.length, fraction);
   return {
@@ -104,7 +123,13 @@ export function splitValidation(
  *
  * @example
  * ```ts
- * const { train, validation } = splitByIndices(dataset.train, [0, 5, 9]);
+ * import assert from "node:assert/strict";
+ *
+ * // four 1-pixel images labelled 0, 1, 2, 3
+ * const split = { images: Uint8Array.of(10, 11, 12, 13), labels: Uint8Array.of(0, 1, 2, 3) };
+ * const { train, validation } = splitByIndices(split, [3, 1]);
+ * assert.deepEqual(validation.labels, Uint8Array.from([3, 1]));
+ * assert.deepEqual(train.labels, Uint8Array.from([0, 2]));
  * ```
  */
 export function splitByIndices(
@@ -115,10 +140,9 @@ export function splitByIndices(
   const isValidation = new Uint8Array(n);
   for (let k = 0; k < validationIndices.length; k++) {
     const i = validationIndices[k];
-    if (!Number.isInteger(i) || i < 0 || i >= n) {
-      throw new Error(`validation index ${i}: expected an integer in [0, ${n})`);
-    }
-    if (isValidation[i]) throw new Error(`validation index ${i} is listed twice`);
+    const what = `splitByIndices: validationIndices[${k}]`;
+    checkIndex(what, i, n);
+    if (isValidation[i]) throw checkError(what, "an index listed once", `${i} again`);
     isValidation[i] = 1;
   }
   const trainIndices: number[] = [];

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInteger } from "../checks.ts";
 import type { BatchProgress } from "../training/types.ts";
 
 /** Where training stands: a `BatchProgress` from training, with the last validation metrics. */
@@ -18,7 +19,10 @@ export interface ProgressInfo extends BatchProgress {
  *
  * @example
  * ```ts
- * progressText({ epoch: 1, epochs: 2, step: 5, steps: 10, loss: 0.5, acc: 0.9, elapsed: 1 });
+ * import assert from "node:assert/strict";
+ *
+ * const p = { epoch: 1, epochs: 2, step: 5, steps: 10, loss: 0.5, acc: 0.9, elapsed: 1 };
+ * assert.equal(progressText(p), "Epoch 1/2 · step 5/10 · loss 0.5000 · acc 0.9000 · 1.0 s");
  * ```
  */
 export function progressText(p: ProgressInfo): string {
@@ -40,8 +44,11 @@ export function progressText(p: ProgressInfo): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const p = { epoch: 3, epochs: 10, step: 120, steps: 188, loss: 0.12, acc: 0.96, elapsed: 12.3 };
  * const html = progressHtml(p);
+ * assert.ok(html.includes(`<progress value="${2 * 188 + 120}" max="${10 * 188}"`)); // whole run
  * ```
  */
 export function progressHtml(p: ProgressInfo): string {
@@ -55,16 +62,8 @@ export function progressHtml(p: ProgressInfo): string {
 
 function checkProgress(p: ProgressInfo): void {
   const { epoch, epochs, step, steps } = p;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new Error(`progress: epochs must be a positive integer, got ${epochs}`);
-  }
-  if (!Number.isInteger(epoch) || epoch < 1 || epoch > epochs) {
-    throw new Error(`progress: epoch must be an integer in 1..${epochs}, got ${epoch}`);
-  }
-  if (!Number.isInteger(steps) || steps < 1) {
-    throw new Error(`progress: steps must be a positive integer, got ${steps}`);
-  }
-  if (!Number.isInteger(step) || step < 0 || step > steps) {
-    throw new Error(`progress: step must be an integer in 0..${steps}, got ${step}`);
-  }
+  checkInteger("progressText: epochs", epochs, { min: 1 });
+  checkInteger("progressText: epoch", epoch, { min: 1, max: epochs });
+  checkInteger("progressText: steps", steps, { min: 1 });
+  checkInteger("progressText: step", step, { min: 0, max: steps });
 }

@@ -14,7 +14,15 @@ import type { History, TrainCallbacks } from "../training/types.ts";
  *
  * @example
  * ```ts
- * await showFigure(await accuracyCurveSvg(history, "Clean model"));
+ * import assert from "node:assert/strict";
+ *
+ * const history = {
+ *   loss: [0.32, 0.13], acc: [0.9, 0.96], val_loss: [0.15, 0.11], val_acc: [0.95, 0.97],
+ *   seconds: [1.4, 1.4], bestEpoch: 2,
+ * };
+ * const svg = await accuracyCurveSvg(history, "Clean model");
+ * assert.match(svg, /<title>Clean model<\/title>/);
+ * // in a notebook: await showFigure(svg);
  * ```
  */
 export function accuracyCurveSvg(history: History, title: string): Promise<string> {
@@ -32,7 +40,16 @@ export function accuracyCurveSvg(history: History, title: string): Promise<strin
  *
  * @example
  * ```ts
- * await train(model, x, y, { ...config, ...notebookProgress("Clean model") });
+ * import { initBackend } from "../backend/init.ts";
+ * import { loadDataset } from "../data/dataset.ts";
+ * import { buildMlp } from "../model/mlp.ts";
+ * import { toTensors } from "../preprocessing/tensors.ts";
+ * import { train } from "../training/train.ts";
+ *
+ * await initBackend();
+ * const { x, y } = toTensors((await loadDataset({ dataset: "mnist", trainLimit: 1000 })).train);
+ * // in a notebook: a live progress bar, then the accuracy curve; here: nothing
+ * await train(buildMlp(), x, y, { epochs: 1, ...notebookProgress("Clean model") });
  * ```
  */
 export function notebookProgress(

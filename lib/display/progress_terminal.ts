@@ -15,7 +15,15 @@ const f4 = (x: number) => x.toFixed(4);
  *
  * @example
  * ```ts
- * await train(model, x, y, { epochs: 2, ...terminalProgress() });
+ * import { initBackend } from "../backend/init.ts";
+ * import { loadDataset } from "../data/dataset.ts";
+ * import { buildMlp } from "../model/mlp.ts";
+ * import { toTensors } from "../preprocessing/tensors.ts";
+ * import { train } from "../training/train.ts";
+ *
+ * await initBackend();
+ * const { x, y } = toTensors((await loadDataset({ dataset: "mnist", trainLimit: 1000 })).train);
+ * await train(buildMlp(), x, y, { epochs: 1, ...terminalProgress() }); // prints "Epoch 1/1", …
  * ```
  */
 export function terminalProgress(): TrainCallbacks {

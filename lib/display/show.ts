@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { checkNumber } from "../checks.ts";
 import { pngDataUrl, pngSize } from "../pictures/png.ts";
 import { svgToPng } from "../pictures/raster.ts";
 
@@ -101,7 +102,9 @@ function kernel(): Kernel | undefined {
  *
  * @example
  * ```ts
- * if (!inJupyter()) console.log("not in a notebook: nothing will be displayed");
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(inJupyter(), false); // under `deno test`; true in a notebook's cells
  * ```
  */
 export function inJupyter(): boolean {
@@ -114,13 +117,18 @@ export function inJupyter(): boolean {
  *
  * @example
  * ```ts
- * const { bundle, metadata } = pngBundle(digitPng(pixels, { scale: 16 }), { density: 2 });
- * // metadata: { "image/png": { width: 224, height: 224 } }
+ * import assert from "node:assert/strict";
+ * import { digitPng } from "../pictures/png.ts";
+ *
+ * const png = digitPng(new Uint8Array(784), { scale: 16 }); // 448×448 px
+ * const { bundle, metadata } = pngBundle(png, { density: 2 });
+ * assert.deepEqual(metadata, { "image/png": { width: 224, height: 224 } }); // shown at 224
+ * assert.equal(bundle["text/plain"], "image");
  * ```
  */
 export function pngBundle(png: Uint8Array, opts: ShowPngOptions = {}): SizedBundle {
   const { density = 1, alt = "image" } = opts;
-  checkDensity("pngBundle", density);
+  checkNumber("pngBundle: density", density, { above: 0 });
   const { width, height } = pngSize(png);
   return {
     bundle: { "image/png": pngDataUrl(png).split(",")[1], "text/plain": alt },
@@ -134,7 +142,14 @@ export function pngBundle(png: Uint8Array, opts: ShowPngOptions = {}): SizedBund
  *
  * @example
  * ```ts
- * const { bundle, metadata } = await figureBundle(await barChartSvg(input));
+ * import assert from "node:assert/strict";
+ *
+ * const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">
+ *   <title>A seven</title><text y="20">7</text>
+ * </svg>`; // as renderSvg writes them, e.g. barChartSvg(…)
+ * const { bundle, metadata } = await figureBundle(svg);
+ * assert.equal(bundle["text/plain"], "A seven"); // the alt text
+ * assert.deepEqual(metadata, { "image/png": { width: 40, height: 30 } }); // an 80×60 PNG
  * ```
  */
 export async function figureBundle(svg: string, alt?: string): Promise<SizedBundle> {
@@ -148,7 +163,12 @@ export async function figureBundle(svg: string, alt?: string): Promise<SizedBund
  *
  * @example
  * ```ts
- * await showPng(digitPng(pixels, { scale: 16 }), { density: 2 }); // 448 px, shown at 224
+ * import { loadMnist } from "../data/mnist.ts";
+ * import { digitPng } from "../pictures/png.ts";
+ *
+ * const { train } = await loadMnist();
+ * const png = digitPng(train.images.subarray(0, 784), { scale: 16 }); // 448 px
+ * await showPng(png, { density: 2 }); // shown at 224 px in a notebook; nothing elsewhere
  * ```
  */
 export async function showPng(png: Uint8Array, opts: ShowPngOptions = {}): Promise<void> {
@@ -164,7 +184,11 @@ export async function showPng(png: Uint8Array, opts: ShowPngOptions = {}): Promi
  *
  * @example
  * ```ts
- * await showFigure(await barChartSvg(counts));
+ * import { barChartSvg } from "../pictures/charts.ts";
+ *
+ * const counts = { labels: ["0", "1"], values: [5923, 6742] };
+ * const svg = await barChartSvg({ ...counts, title: "Digits", xTitle: "Digit", yTitle: "Count" });
+ * await showFigure(svg); // nothing outside Jupyter
  * ```
  */
 export async function showFigure(svg: string, alt?: string): Promise<void> {
@@ -177,7 +201,9 @@ export async function showFigure(svg: string, alt?: string): Promise<void> {
  *
  * @example
  * ```ts
- * await showHtml(htmlTable(["Model", "Accuracy"], [["clean", 0.9796]]));
+ * import { htmlTable } from "../pictures/tables.ts";
+ *
+ * await showHtml(htmlTable(["Model", "Accuracy"], [["clean", 0.9796]])); // nothing outside Jupyter
  * ```
  */
 export function showHtml(html: string): Promise<void> {
@@ -192,7 +218,8 @@ export function showHtml(html: string): Promise<void> {
  *
  * @example
  * ```ts
- * await showText(`test accuracy ${accuracy}`);
+ * const accuracy = 0.9797;
+ * await showText(`test accuracy ${accuracy}`); // console.log outside Jupyter
  * ```
  */
 export async function showText(text: string): Promise<void> {
@@ -207,12 +234,16 @@ export async function showText(text: string): Promise<void> {
  *
  * @example
  * ```ts
- * const live = liveOutput();
- * for (const p of steps) {
+ * import { progressHtml, progressText } from "./progress_html.ts";
+ *
+ * const live = liveOutput(); // nothing is shown outside Jupyter
+ * for (let step = 1; step <= 3; step++) {
+ *   const p = { epoch: 1, epochs: 1, step, steps: 3, loss: 0.3, acc: 0.9, elapsed: step };
  *   await live.update({ "text/html": progressHtml(p), "text/plain": progressText(p) });
  * }
+ * const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"></svg>`;
  * const figure = await figureBundle(svg); // an image sized by its metadata
- * await live.update(figure.bundle, figure.metadata);
+ * await live.update(figure.bundle, figure.metadata); // replaces the progress bar
  * ```
  */
 export function liveOutput(): LiveOutput {
@@ -236,12 +267,6 @@ export function liveOutput(): LiveOutput {
 async function showBundle(bundle: MimeBundle): Promise<void> {
   const k = kernel();
   if (k !== undefined) await send(k, bundle, { raw: true });
-}
-
-function checkDensity(fn: string, density: number): void {
-  if (typeof density !== "number" || !Number.isFinite(density) || density <= 0) {
-    throw new Error(`${fn}: density must be a finite number > 0, got ${density}`);
-  }
 }
 
 /** The text of the `<title>` that opens an SVG (as renderSvg writes it), unescaped. */

@@ -8,7 +8,7 @@ import { addGaussianNoise } from "../preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 
 /** The noise levels of the robustness curve. */
-export const NOISE_LEVELS: readonly number[] = Object.freeze([0, 0.05, 0.1, 0.2, 0.3, 0.5]);
+const NOISE_LEVELS: readonly number[] = Object.freeze([0, 0.05, 0.1, 0.2, 0.3, 0.5]);
 
 /** Accuracy per model at each noise level. */
 export interface RobustnessCurve {
@@ -24,7 +24,18 @@ export interface RobustnessCurve {
  *
  * @example
  * ```ts
- * const curve = await robustnessCurve({ clean, noisy, robust }, xTest, yTest, { seed: 42 });
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend/init.ts";
+ * import { loadDataset } from "../data/dataset.ts";
+ * import { buildMlp } from "../model/mlp.ts";
+ * import { toTensors } from "../preprocessing/tensors.ts";
+ *
+ * await initBackend();
+ * const { x, y } = toTensors((await loadDataset({ dataset: "mnist", testLimit: 200 })).test);
+ * const models = { a: buildMlp({ seed: 1 }), b: buildMlp({ seed: 2 }) }; // the notebook: 3 trained
+ * const curve = await robustnessCurve(models, x, y, { seed: 42, stds: [0, 0.5] });
+ * assert.deepEqual(curve.stds, [0, 0.5]); // default: NOISE_LEVELS
+ * assert.deepEqual(curve.series.map((s) => [s.name, s.values.length]), [["a", 2], ["b", 2]]);
  * ```
  */
 export async function robustnessCurve(

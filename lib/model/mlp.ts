@@ -4,6 +4,7 @@
  * @module
  */
 import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
+import { checkInteger, checkNumber } from "../checks.ts";
 import { STUDY_CONFIG } from "../config.ts";
 import { NUM_CLASSES } from "../preprocessing/tensors.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
@@ -25,12 +26,6 @@ export interface MlpConfig {
   seed?: number;
 }
 
-function checkPositiveInt(name: string, value: number) {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} ${value}: expected a positive integer`);
-  }
-}
-
 /**
  * Builds and compiles the MLP: input → [Dense(relu) → Dropout] per hidden layer → Dense(softmax).
  *
@@ -40,8 +35,13 @@ function checkPositiveInt(name: string, value: number) {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend/init.ts";
+ *
+ * await initBackend();
  * const model = buildMlp({ seed: 1 });
- * model.countParams(); // 269322
+ * assert.equal(model.countParams(), 269322);
+ * assert.deepEqual(model.outputs[0].shape, [null, 10]);
  * ```
  */
 export function buildMlp(config: MlpConfig = {}): LayersModel {
@@ -53,16 +53,12 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
     learningRate = STUDY_CONFIG.learningRate,
     seed = STUDY_CONFIG.seed,
   } = config;
-  checkPositiveInt("inputSize", inputSize);
-  checkPositiveInt("classes", classes);
-  hiddenUnits.forEach((units, i) => checkPositiveInt(`hiddenUnits[${i}]`, units));
-  if (!(dropout >= 0 && dropout < 1)) {
-    throw new Error(`dropout ${dropout}: expected a number in [0, 1)`);
-  }
-  if (!(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new Error(`learningRate ${learningRate}: expected a positive number`);
-  }
-  if (!Number.isSafeInteger(seed)) throw new Error(`seed ${seed}: expected an integer`);
+  checkInteger("buildMlp: inputSize", inputSize, { min: 1 });
+  checkInteger("buildMlp: classes", classes, { min: 1 });
+  hiddenUnits.forEach((units, i) => checkInteger(`buildMlp: hiddenUnits[${i}]`, units, { min: 1 }));
+  checkNumber("buildMlp: dropout", dropout, { min: 0, below: 1 });
+  checkNumber("buildMlp: learningRate", learningRate, { above: 0 });
+  checkInteger("buildMlp: seed", seed);
 
   const model = tf.sequential({ name: "mlp" });
   hiddenUnits.forEach((units, i) => {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkNumber } from "../checks.ts";
 import { type Tensor, tf } from "../tf.ts";
 
 /**
@@ -61,9 +62,7 @@ export class SeededDropout extends tf.layers.Layer {
 
   constructor(args: SeededDropoutArgs) {
     super(args);
-    if (!(args.rate >= 0 && args.rate < 1)) {
-      throw new Error(`dropout rate ${args.rate}: expected a number in [0, 1)`);
-    }
+    checkNumber("SeededDropout: rate", args.rate, { min: 0, below: 1 });
     this.rate = args.rate;
     this.seed = args.seed;
     this.#calls = args.calls ?? 0;

@@ -22,7 +22,19 @@ export interface LayerSummary {
  *
  * @example
  * ```ts
- * summarizeLayers(buildMlp()).map((l) => l.params); // [200960, 0, 65792, 0, 2570]
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend/init.ts";
+ * import { buildMlp } from "./mlp.ts";
+ *
+ * await initBackend();
+ * const rows = summarizeLayers(buildMlp());
+ * assert.deepEqual(rows.map((l) => l.params), [200960, 0, 65792, 0, 2570]);
+ * assert.deepEqual(rows[0], {
+ *   name: "dense_1",
+ *   type: "Dense",
+ *   outputShape: "[None, 256]",
+ *   params: 200960,
+ * });
  * ```
  */
 export function summarizeLayers(model: LayersModel): LayerSummary[] {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkError, checkNumber } from "../checks.ts";
 import { CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY, renderSvg } from "./render.ts";
 
 /** Titles every chart carries. */
@@ -52,19 +53,21 @@ export interface HeatmapInput extends ChartTitles {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const svg = await barChartSvg({
  *   labels: ["0", "1"], values: [5923, 6742],
  *   title: "Training digits per class", xTitle: "Digit", yTitle: "Count",
  * });
+ * assert.match(svg, /^<svg[^>]*><title>Training digits per class<\/title>/);
  * ```
  */
 export function barChartSvg(input: BarChartInput): Promise<string> {
   const { labels, values } = input;
-  if (labels.length === 0) throw new Error("barChartSvg: labels is empty");
+  if (labels.length === 0) throw checkError("barChartSvg: labels", "at least one label", "none");
   if (values.length !== labels.length) {
-    throw new Error(
-      `barChartSvg: values has length ${values.length}, expected one per label (${labels.length})`,
-    );
+    const expected = `${labels.length} (one per label)`;
+    throw checkError("barChartSvg: values.length", expected, `${values.length}`);
   }
   checkFinite("barChartSvg", "values", values);
   const x = { field: "label", type: "nominal", sort: null, title: input.xTitle } as const;
@@ -90,25 +93,27 @@ export function barChartSvg(input: BarChartInput): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const svg = await lineChartSvg({
  *   series: [{ name: "train", values: [0.9, 0.95] }, { name: "validation", values: [0.93, 0.96] }],
  *   title: "Accuracy per epoch", xTitle: "Epoch", yTitle: "Accuracy",
  * });
+ * assert.match(svg, /^<svg[^>]*><title>Accuracy per epoch<\/title>/);
  * ```
  */
 export function lineChartSvg(input: LineChartInput): Promise<string> {
   const { series } = input;
-  if (series.length === 0) throw new Error("lineChartSvg: series is empty");
+  if (series.length === 0) throw checkError("lineChartSvg: series", "at least one series", "none");
   const longest = Math.max(...series.map((s) => s.values.length));
   const x = input.x ?? Array.from({ length: longest }, (_, i) => i + 1);
   checkFinite("lineChartSvg", "x", x);
   for (const s of series) {
+    const what = `series "${s.name}".values`;
     if (s.values.length === 0 || s.values.length > x.length) {
-      throw new Error(
-        `lineChartSvg: series "${s.name}" has ${s.values.length} values, expected 1 to ${x.length}`,
-      );
+      throw checkError(`lineChartSvg: ${what}.length`, `1 to ${x.length}`, `${s.values.length}`);
     }
-    checkFinite("lineChartSvg", `series "${s.name}"`, s.values);
+    checkFinite("lineChartSvg", what, s.values);
   }
   const rows = series.flatMap((s) =>
     s.values.map((value, i) => ({ series: s.name, x: x[i], value }))
@@ -147,29 +152,29 @@ export function lineChartSvg(input: LineChartInput): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const svg = await heatmapSvg({
  *   matrix: [[970, 10], [3, 1017]], labels: ["0", "1"],
  *   title: "Confusion matrix", xTitle: "Predicted", yTitle: "True",
  * });
+ * assert.match(svg, /^<svg[^>]*><title>Confusion matrix<\/title>/);
  * ```
  */
 export function heatmapSvg(input: HeatmapInput): Promise<string> {
   const { matrix, labels } = input;
   const n = matrix.length;
-  if (n === 0) throw new Error("heatmapSvg: matrix is empty");
+  if (n === 0) throw checkError("heatmapSvg: matrix", "at least one row", "none");
   matrix.forEach((row, i) => {
     if (row.length !== n) {
-      throw new Error(
-        `heatmapSvg: matrix is not square: row ${i} has ${row.length} values, expected ${n}`,
-      );
+      const expected = `${n} (a square matrix)`;
+      throw checkError(`heatmapSvg: matrix[${i}].length`, expected, `${row.length}`);
     }
-    const j = row.findIndex((v) => !Number.isFinite(v) || v < 0);
-    if (j >= 0) {
-      throw new Error(`heatmapSvg: matrix[${i}][${j}] is ${row[j]}, expected a finite count ≥ 0`);
-    }
+    row.forEach((v, j) => checkNumber(`heatmapSvg: matrix[${i}][${j}]`, v, { min: 0 }));
   });
   if (labels.length !== n) {
-    throw new Error(`heatmapSvg: labels has length ${labels.length}, expected ${n} (matrix size)`);
+    const expected = `${n} (the matrix size)`;
+    throw checkError("heatmapSvg: labels.length", expected, `${labels.length}`);
   }
   const cells = matrix.flatMap((row, i) =>
     row.map((value, j) => ({ row: labels[i], col: labels[j], value }))
@@ -226,5 +231,5 @@ export function heatmapSvg(input: HeatmapInput): Promise<string> {
 
 function checkFinite(fn: string, name: string, values: number[]): void {
   const i = values.findIndex((v) => !Number.isFinite(v));
-  if (i >= 0) throw new Error(`${fn}: ${name}[${i}] is ${values[i]}, expected a finite number`);
+  if (i >= 0) checkNumber(`${fn}: ${name}[${i}]`, values[i]);
 }

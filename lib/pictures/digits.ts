@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkError, checkOneOf } from "../checks.ts";
 import { MIN_FONT_SIZE, renderSvg } from "./render.ts";
 import {
   checkImages,
@@ -44,8 +45,12 @@ export interface AnnotatedDigitOptions extends DigitShape {
  *
  * @example
  * ```ts
- * const svg = await digitsWithTitlesSvg(images, [0, 1], ["Label 5", "Label 0"]);
- * const errors = await digitsWithTitlesSvg(images, [8], ["Pred 3 / True 5"]);
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mnist.ts";
+ *
+ * const { train } = await loadMnist();
+ * const svg = await digitsWithTitlesSvg(train.images, [0, 1], ["Label 5", "Label 0"]);
+ * assert.match(svg, /<title>Label 5, Label 0<\/title>/); // its alt text
  * ```
  */
 export function digitsWithTitlesSvg(
@@ -59,9 +64,8 @@ export function digitsWithTitlesSvg(
   checkPositiveInt("digitsWithTitlesSvg", "scale", scale);
   checkPositiveInt("digitsWithTitlesSvg", "columns", columns);
   if (titles.length !== indices.length) {
-    throw new Error(
-      `digitsWithTitlesSvg: titles has length ${titles.length}, expected one per index (${indices.length})`,
-    );
+    const expected = `${indices.length} (one per index)`;
+    throw checkError("digitsWithTitlesSvg: titles.length", expected, `${titles.length}`);
   }
   const size = rows * cols;
   const [width, height] = [cols * scale, rows * scale];
@@ -104,29 +108,33 @@ export function digitsWithTitlesSvg(
  *
  * @example
  * ```ts
- * const raw = await annotatedDigitSvg(trainImages.subarray(0, 784), { decimals: 0 });
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mnist.ts";
+ *
+ * const { train } = await loadMnist();
+ * const raw = await annotatedDigitSvg(train.images.subarray(0, 784), { decimals: 0 });
+ * assert.ok(raw.includes(">255</text>")); // the brightest pixels of the first digit, a 5
  * ```
  */
 export function annotatedDigitSvg(pixels: Pixels, opts: AnnotatedDigitOptions): Promise<string> {
   const { rows = 28, cols = 28, cellSize = ANNOTATED_CELL_SIZE, decimals } = opts;
   checkShape("annotatedDigitSvg", pixels.length, rows, cols);
   checkPositiveInt("annotatedDigitSvg", "cellSize", cellSize);
-  if (decimals !== 0 && decimals !== 2) {
-    throw new Error(`annotatedDigitSvg: decimals must be 0 or 2, got ${decimals}`);
-  }
+  checkOneOf("annotatedDigitSvg: decimals", decimals, [0, 2]);
   // Font size as a share of the cell: "0.00" is about 2.1 times as wide as its font size, "255"
   // about 1.9 times, so both leave a margin in their cell.
   const fontSize = Math.round(cellSize * (decimals === 0 ? 0.42 : 0.38));
   if (fontSize < MIN_FONT_SIZE) {
     const least = decimals === 0 ? 25 : 28;
-    throw new Error(
-      `annotatedDigitSvg: cellSize ${cellSize} prints values at ${fontSize} px, under the ` +
-        `${MIN_FONT_SIZE} px minimum; use cellSize ≥ ${least}`,
+    throw checkError(
+      "annotatedDigitSvg: cellSize",
+      `at least ${least}, so that values print at the ${MIN_FONT_SIZE} px minimum`,
+      `${cellSize}, which prints them at ${fontSize} px`,
     );
   }
   const top = pixels instanceof Uint8Array ? 255 : 1;
   const cells = Array.from(pixels, (v, i) => {
-    if (Number.isNaN(v)) throw new Error(`annotatedDigitSvg: pixel ${i} is NaN`);
+    if (Number.isNaN(v)) throw checkError(`annotatedDigitSvg: pixels[${i}]`, "a number", "NaN");
     return { r: Math.floor(i / cols), c: i % cols, v, label: v.toFixed(decimals) };
   });
   const band = (field: string) =>

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkError, checkInteger } from "../checks.ts";
 import type { LayerSummary } from "../model/summary.ts";
 import { renderSvg } from "./render.ts";
 
@@ -21,24 +22,26 @@ const GAP = 30;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // rows as summarizeLayers(model) gives them
  * const svg = await modelDiagramSvg([
- *   { name: "dense", type: "Dense", outputShape: "[null, 256]", params: 200960 },
- *   { name: "output", type: "Dense", outputShape: "[null, 10]", params: 2570 },
+ *   { name: "dense", type: "Dense", outputShape: "[None, 256]", params: 200960 },
+ *   { name: "output", type: "Dense", outputShape: "[None, 10]", params: 2570 },
  * ]);
+ * assert.ok(svg.includes("Total params: 203,530"));
  * ```
  */
 export function modelDiagramSvg(
   layers: LayerSummary[],
   opts: ModelDiagramOptions = {},
 ): Promise<string> {
-  if (layers.length === 0) throw new Error("modelDiagramSvg: layers is empty");
-  layers.forEach((layer, i) => {
-    if (!Number.isInteger(layer.params) || layer.params < 0) {
-      throw new Error(
-        `modelDiagramSvg: layer ${i} ("${layer.name}") has params ${layer.params}, expected an integer ≥ 0`,
-      );
-    }
-  });
+  if (layers.length === 0) {
+    throw checkError("modelDiagramSvg: layers", "at least one layer", "none");
+  }
+  layers.forEach((layer, i) =>
+    checkInteger(`modelDiagramSvg: layers[${i}] ("${layer.name}").params`, layer.params, { min: 0 })
+  );
   const count = (n: number) => n.toLocaleString("en-US");
   const boxes = layers.map((layer, i) => {
     const top = i * (BOX + GAP);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkError, checkIndex, checkInteger } from "../checks.ts";
 
 /** Pixels of images, row-major: raw `Uint8Array` 0–255 or normalized `Float32Array` 0–1. */
 export type Pixels = Uint8Array | Float32Array;
@@ -22,13 +23,16 @@ export interface DigitShape {
  *
  * @example
  * ```ts
- * grayByte(new Float32Array([0.5]), 0); // 128
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(grayByte(Float32Array.of(0.5), 0), 128); // normalized: ×255, rounded
+ * assert.equal(grayByte(Uint8Array.of(200), 0), 200); // raw: as it is
  * ```
  */
 export function grayByte(pixels: Pixels, i: number): number {
   const v = pixels[i];
   if (pixels instanceof Uint8Array) return v;
-  if (Number.isNaN(v)) throw new Error(`pixel ${i} is NaN; expected a value in 0..1`);
+  if (Number.isNaN(v)) throw checkError(`pixels[${i}]`, "a number", "NaN");
   return Math.round(Math.min(1, Math.max(0, v)) * 255);
 }
 
@@ -37,16 +41,18 @@ export function grayByte(pixels: Pixels, i: number): number {
  *
  * @example
  * ```ts
- * checkShape("digitPng", pixels.length, 28, 28); // throws unless 784 pixels
+ * import assert from "node:assert/strict";
+ *
+ * checkShape("digitPng", 784, 28, 28); // passes: one 28×28 image
+ * assert.throws(() => checkShape("digitPng", 783, 28, 28), /digitPng/);
  * ```
  */
 export function checkShape(fn: string, length: number, rows: number, cols: number): void {
   checkPositiveInt(fn, "rows", rows);
   checkPositiveInt(fn, "cols", cols);
   if (length !== rows * cols) {
-    throw new Error(
-      `${fn}: pixels has length ${length}, expected rows×cols = ${rows}×${cols} = ${rows * cols}`,
-    );
+    const expected = `rows×cols = ${rows}×${cols} = ${rows * cols}`;
+    throw checkError(`${fn}: pixels.length`, expected, `${length}`);
   }
 }
 
@@ -56,7 +62,11 @@ export function checkShape(fn: string, length: number, rows: number, cols: numbe
  *
  * @example
  * ```ts
- * checkImages("digitGridPng", images, [0, 1], 28, 28); // throws unless images 0 and 1 exist
+ * import assert from "node:assert/strict";
+ *
+ * const images = new Uint8Array(2 * 784); // two 28×28 images
+ * checkImages("digitGridPng", images, [0, 1], 28, 28); // passes
+ * assert.throws(() => checkImages("digitGridPng", images, [2], 28, 28), /digitGridPng/);
  * ```
  */
 export function checkImages(
@@ -70,17 +80,12 @@ export function checkImages(
   checkPositiveInt(fn, "cols", cols);
   const size = rows * cols;
   if (images.length === 0 || images.length % size !== 0) {
-    throw new Error(
-      `${fn}: images has length ${images.length}, expected a non-zero multiple of rows×cols = ${size}`,
-    );
+    const expected = `a non-zero multiple of rows×cols = ${size}`;
+    throw checkError(`${fn}: images.length`, expected, `${images.length}`);
   }
-  if (indices.length === 0) throw new Error(`${fn}: indices is empty; expected at least one index`);
+  if (indices.length === 0) throw checkError(`${fn}: indices`, "at least one index", "none");
   const count = images.length / size;
-  for (const index of indices) {
-    if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new Error(`${fn}: index ${index} is not an image index in 0..${count - 1}`);
-    }
-  }
+  indices.forEach((index, k) => checkIndex(`${fn}: indices[${k}]`, index, count));
 }
 
 /**
@@ -88,11 +93,12 @@ export function checkImages(
  *
  * @example
  * ```ts
- * checkPositiveInt("digitPng", "scale", 0); // throws "digitPng: scale must be a positive…"
+ * import assert from "node:assert/strict";
+ *
+ * checkPositiveInt("digitPng", "scale", 4); // passes
+ * assert.throws(() => checkPositiveInt("digitPng", "scale", 0), /digitPng: scale/);
  * ```
  */
 export function checkPositiveInt(fn: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${fn}: ${name} must be a positive integer, got ${value}`);
-  }
+  checkInteger(`${fn}: ${name}`, value, { min: 1 });
 }

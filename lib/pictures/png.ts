@@ -8,6 +8,7 @@
  * @module
  */
 import { encode } from "fast-png";
+import { checkError, checkInteger } from "../checks.ts";
 import {
   checkImages,
   checkPositiveInt,
@@ -40,7 +41,10 @@ const GAP_GREY = 128;
  *
  * @example
  * ```ts
- * const png = digitPng(new Uint8Array(784), { scale: 4 }); // a 112×112 black square
+ * import assert from "node:assert/strict";
+ *
+ * const png = digitPng(new Uint8Array(784), { scale: 4 }); // a black square
+ * assert.deepEqual(pngSize(png), { width: 112, height: 112 });
  * ```
  */
 export function digitPng(pixels: Pixels, opts: DigitPngOptions = {}): Uint8Array {
@@ -57,7 +61,13 @@ export function digitPng(pixels: Pixels, opts: DigitPngOptions = {}): Uint8Array
  *
  * @example
  * ```ts
- * const png = digitGridPng(images, [0, 1, 2, 3, 4], { columns: 5 });
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mnist.ts";
+ *
+ * const { train } = await loadMnist();
+ * const png = digitGridPng(train.images, [0, 1, 2, 3, 4], { columns: 5 });
+ * // five digits of 28×3 px in one row, with 2 px gaps around them
+ * assert.deepEqual(pngSize(png), { width: 5 * 84 + 6 * 2, height: 84 + 2 * 2 });
  * ```
  */
 export function digitGridPng(
@@ -68,9 +78,7 @@ export function digitGridPng(
   const { rows = 28, cols = 28, scale = 3, gap = 2 } = opts;
   checkImages("digitGridPng", images, indices, rows, cols);
   checkPositiveInt("digitGridPng", "scale", scale);
-  if (!Number.isInteger(gap) || gap < 0) {
-    throw new Error(`digitGridPng: gap must be an integer ≥ 0, got ${gap}`);
-  }
+  checkInteger("digitGridPng: gap", gap, { min: 0 });
   const columns = Math.min(opts.columns ?? 10, indices.length);
   checkPositiveInt("digitGridPng", "columns", columns);
   const gridRows = Math.ceil(indices.length / columns);
@@ -90,7 +98,10 @@ export function digitGridPng(
  *
  * @example
  * ```ts
- * const url = pngDataUrl(digitPng(pixels)); // "data:image/png;base64,iVBORw0…"
+ * import assert from "node:assert/strict";
+ *
+ * const url = pngDataUrl(digitPng(new Uint8Array(784)));
+ * assert.ok(url.startsWith("data:image/png;base64,iVBORw0")); // the PNG signature in base64
  * ```
  */
 export function pngDataUrl(png: Uint8Array): string {
@@ -106,7 +117,10 @@ export function pngDataUrl(png: Uint8Array): string {
  *
  * @example
  * ```ts
- * const { width, height } = pngSize(digitPng(pixels, { scale: 4 })); // 112, 112
+ * import assert from "node:assert/strict";
+ *
+ * const { width, height } = pngSize(digitPng(new Uint8Array(784), { scale: 4 }));
+ * assert.deepEqual([width, height], [112, 112]);
  * ```
  */
 export function pngSize(png: Uint8Array): { width: number; height: number } {
@@ -115,7 +129,7 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
     const head = png instanceof Uint8Array
       ? `${png.length} bytes starting ${Array.from(png.subarray(0, 8), (b) => b.toString(16))}`
       : typeof png;
-    throw new Error(`pngSize: expected PNG bytes (signature 89 50 4e 47 …), got ${head}`);
+    throw checkError("pngSize: png", "PNG bytes (signature 89 50 4e 47 …)", head);
   }
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };

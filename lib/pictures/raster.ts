@@ -13,6 +13,7 @@ import "@expo-google-fonts/inter/package.json" with { type: "json" };
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { checkError, checkNumber } from "../checks.ts";
 
 /** The font family every rasterized figure's text is drawn in (also the charts' first choice). */
 export const FONT_FAMILY = "Inter";
@@ -57,18 +58,24 @@ function ready(): Promise<Uint8Array[]> {
  *
  * @example
  * ```ts
- * const { png, width, height } = await svgToPng(await barChartSvg(input)); // png: 2·width px wide
+ * import assert from "node:assert/strict";
+ * import { pngSize } from "./png.ts";
+ *
+ * const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">
+ *   <text y="20">7</text>
+ * </svg>`;
+ * const { png, width, height } = await svgToPng(svg); // density 2 by default
+ * assert.deepEqual([width, height], [40, 30]); // the size to show it at
+ * assert.deepEqual(pngSize(png), { width: 80, height: 60 }); // sharp on a 2× screen
  * ```
  */
 export async function svgToPng(svg: string, opts: RasterOptions = {}): Promise<RasterImage> {
   const { density = 2 } = opts;
   if (typeof svg !== "string" || !/^\s*(<[?!][^>]*>\s*)*<svg[\s>]/.test(svg)) {
     const found = typeof svg === "string" ? JSON.stringify(svg.slice(0, 40)) : typeof svg;
-    throw new Error(`svgToPng: expected an SVG document starting with "<svg", got ${found}`);
+    throw checkError("svgToPng: svg", 'an SVG document starting with "<svg"', found);
   }
-  if (typeof density !== "number" || !Number.isFinite(density) || density <= 0) {
-    throw new Error(`svgToPng: density must be a finite number > 0, got ${density}`);
-  }
+  checkNumber("svgToPng: density", density, { above: 0 });
   const fontBuffers = await ready();
   let resvg: InstanceType<typeof Resvg>;
   try {

@@ -15,7 +15,7 @@ import { escapeHtml } from "./tables.ts";
 export const PRIMARY = "#4c78a8";
 
 /** Colours for series and categories, in order (Tableau 10). */
-export const SCHEME = "tableau10";
+const SCHEME = "tableau10";
 
 /** Default width of a chart's plotting area in pixels. */
 export const CHART_WIDTH = 480;
@@ -49,7 +49,15 @@ const THEME = {
  *
  * @example
  * ```ts
- * const svg = await renderSvg({ data: { values: [{ a: 1 }] }, mark: "point", encoding: {} });
+ * import assert from "node:assert/strict";
+ *
+ * const svg = await renderSvg({
+ *   title: "One point",
+ *   data: { values: [{ a: 1 }] },
+ *   mark: "point",
+ *   encoding: { x: { field: "a", type: "quantitative" } },
+ * });
+ * assert.match(svg, /^<svg[^>]*><title>One point<\/title>/); // its accessible name
  * ```
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkError } from "../checks.ts";
 
 /** A table cell: numbers are right-aligned (their header too when all the column is), text left. */
 export type Cell = string | number;
@@ -28,7 +29,9 @@ const CELL_STYLE = "padding:4px 10px;border-bottom:1px solid #ddd";
  *
  * @example
  * ```ts
- * escapeHtml("a < b"); // "a &lt; b"
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(escapeHtml("a < b"), "a &lt; b");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -40,16 +43,19 @@ export function escapeHtml(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const html = htmlTable(["Model", "Errors"], [["clean", 204]], { caption: "Results" });
+ * assert.match(html, /^<table.*<caption[^>]*>Results<\/caption>/);
+ * assert.match(html, /text-align:right">204<\/td>/); // numbers are right-aligned
  * ```
  */
 export function htmlTable(headers: string[], rows: Cell[][], opts: HtmlTableOptions = {}): string {
-  if (headers.length === 0) throw new Error("htmlTable: headers is empty");
+  if (headers.length === 0) throw checkError("htmlTable: headers", "at least one header", "none");
   rows.forEach((row, i) => {
     if (row.length !== headers.length) {
-      throw new Error(
-        `htmlTable: row ${i} has ${row.length} cells, expected ${headers.length} (one per header)`,
-      );
+      const expected = `${headers.length} (one cell per header)`;
+      throw checkError(`htmlTable: rows[${i}].length`, expected, `${row.length}`);
     }
   });
   const numeric = headers.map((_, j) =>

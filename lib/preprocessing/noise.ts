@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInteger, checkNumber, checkOneOf } from "../checks.ts";
 import { STUDY_CONFIG } from "../config.ts";
 import type { Split } from "../data/mnist.ts";
 import { pixelsPerImage } from "../data/splits.ts";
@@ -25,14 +26,19 @@ export interface NoiseOptions {
  *
  * The normal numbers come from the seeded generator of `createRandom` (Box–Muller).
  */
-function writeNoisy(values: Float32Array, out: Float32Array, options: NoiseOptions, what: string) {
+function writeNoisy(
+  values: Float32Array,
+  out: Float32Array,
+  options: NoiseOptions,
+  fn: string,
+  input: string,
+) {
   const { mean = 0, std = STUDY_CONFIG.noiseStd, seed } = options;
-  if (!Number.isFinite(mean)) throw new Error(`noise mean ${mean}: expected a finite number`);
-  if (!Number.isFinite(std) || std < 0) {
-    throw new Error(`noise std ${std}: expected a finite number ≥ 0`);
-  }
-  if (!Number.isSafeInteger(seed)) throw new Error(`noise seed ${seed}: expected an integer`);
-  if (!values.every(Number.isFinite)) throw new Error(`${what} holds NaN or infinite values`);
+  checkNumber(`${fn}: mean`, mean);
+  checkNumber(`${fn}: std`, std, { min: 0 });
+  checkInteger(`${fn}: seed`, seed);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) checkNumber(`${fn}: ${input}[${bad}]`, values[bad]);
   const random = createRandom(seed);
   const clip = (v: number) => Math.min(1, Math.max(0, v));
   for (let i = 0; i < values.length; i += 2) {
@@ -51,13 +57,21 @@ function writeNoisy(values: Float32Array, out: Float32Array, options: NoiseOptio
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const x = tf.fill([2, 784], 0.5);
  * const noisy = addGaussianNoise(x, { std: 0.1, seed: 42 });
+ * assert.deepEqual(noisy.shape, [2, 784]);
+ * assert.ok(noisy.dataSync().every((v) => v >= 0 && v <= 1)); // clipped to [0, 1]
+ * assert.deepEqual(noisy.dataSync(), addGaussianNoise(x, { seed: 42 }).dataSync()); // same seed
  * ```
  */
 export function addGaussianNoise<T extends Tensor>(x: T, options: NoiseOptions): T {
-  if (x.dtype !== "float32") throw new Error(`noise input of dtype ${x.dtype}: expected float32`);
+  checkOneOf("addGaussianNoise: x.dtype", x.dtype, ["float32"]);
   const out = new Float32Array(x.size);
-  writeNoisy(x.dataSync() as Float32Array, out, options, `noise input of shape [${x.shape}]`);
+  writeNoisy(x.dataSync() as Float32Array, out, options, "addGaussianNoise", "x.dataSync()");
   return tf.tensor(out, x.shape, "float32") as T;
 }
 
@@ -68,7 +82,16 @@ export function addGaussianNoise<T extends Tensor>(x: T, options: NoiseOptions):
  *
  * @example
  * ```ts
- * const { x, y } = withNoisyCopies(parts.train, { std: 0.1, seed: 44 }); // 96,000 images
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mnist.ts";
+ * import { firstSamples } from "../data/splits.ts";
+ * import { tf } from "../tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const train = firstSamples((await loadMnist()).train, 1000);
+ * const { x, y } = withNoisyCopies(train, { std: 0.1, seed: 44 });
+ * assert.deepEqual(x.shape, [2000, 784]); // the study's 48,000 training images give 96,000
+ * assert.deepEqual(y.shape, [2000, 10]);
  * ```
  */
 export function withNoisyCopies(
@@ -81,7 +104,7 @@ export function withNoisyCopies(
   const pixels = split.images.length;
   const x = new Float32Array(2 * pixels);
   const clean = normalize(split.images, x.subarray(0, pixels));
-  writeNoisy(clean, x.subarray(pixels), options, "noise input");
+  writeNoisy(clean, x.subarray(pixels), options, "withNoisyCopies", "normalized split.images");
   const labels = oneHot(split.labels, classes);
   const y = new Float32Array(2 * labels.length);
   y.set(labels);

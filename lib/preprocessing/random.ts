@@ -6,6 +6,7 @@
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { checkInteger } from "../checks.ts";
 
 /** A seeded source of random numbers: the same seed gives the same sequence. */
 export interface Random {
@@ -20,12 +21,15 @@ export interface Random {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
  * const random = createRandom(42);
- * random.int(0, 9); // the same digit every run
+ * assert.equal(random.int(0, 9), 5); // the same digit every run
+ * assert.ok(random.float() < 1);
  * ```
  */
 export function createRandom(seed: number): Random {
-  if (!Number.isSafeInteger(seed)) throw new Error(`seed ${seed}: expected an integer`);
+  checkInteger("createRandom: seed", seed);
   const rng = xoroshiro128plus(seed);
   return {
     float: () => uniformFloat64(rng),
@@ -38,7 +42,10 @@ export function createRandom(seed: number): Random {
  *
  * @example
  * ```ts
- * shuffledIndices(5, createRandom(1)); // e.g. Int32Array [3, 0, 4, 1, 2]
+ * import assert from "node:assert/strict";
+ *
+ * const order = shuffledIndices(5, createRandom(1));
+ * assert.deepEqual(order, Int32Array.of(2, 4, 3, 0, 1)); // the same order for the same seed
  * ```
  */
 export function shuffledIndices(n: number, random: Random): Int32Array {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkError, checkIndex } from "../checks.ts";
 import type { Split } from "../data/mnist.ts";
 import { pixelsPerImage } from "../data/splits.ts";
 import { type Tensor2D, tf } from "../tf.ts";
@@ -16,7 +17,9 @@ export const NUM_CLASSES = 10;
  *
  * @example
  * ```ts
- * normalize(new Uint8Array([0, 255])); // Float32Array [0, 1]
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(normalize(Uint8Array.of(0, 51, 255)), Float32Array.of(0, 0.2, 1));
  * ```
  */
 export function normalize(
@@ -24,7 +27,7 @@ export function normalize(
   out: Float32Array = new Float32Array(pixels.length),
 ): Float32Array {
   if (out.length !== pixels.length) {
-    throw new Error(`normalize: output of ${out.length} values for ${pixels.length} pixels`);
+    throw checkError("normalize: out.length", `${pixels.length} (one per pixel)`, `${out.length}`);
   }
   for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
   return out;
@@ -35,15 +38,15 @@ export function normalize(
  *
  * @example
  * ```ts
- * oneHot(new Uint8Array([2]), 4); // Float32Array [0, 0, 1, 0]
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(oneHot(Uint8Array.of(2), 4), Float32Array.of(0, 0, 1, 0));
  * ```
  */
 export function oneHot(labels: Uint8Array, classes = NUM_CLASSES): Float32Array {
   const out = new Float32Array(labels.length * classes);
   labels.forEach((label, i) => {
-    if (label >= classes) {
-      throw new Error(`label ${label} at index ${i}: expected 0–${classes - 1}`);
-    }
+    checkIndex(`oneHot: labels[${i}]`, label, classes);
     out[i * classes + label] = 1;
   });
   return out;
@@ -56,7 +59,17 @@ export function oneHot(labels: Uint8Array, classes = NUM_CLASSES): Float32Array 
  *
  * @example
  * ```ts
- * const { x, y } = toTensors(dataset.test); // x: [10000, 784], y: [10000, 10]
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mnist.ts";
+ * import { tf } from "../tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const dataset = await loadMnist();
+ * const { x, y } = toTensors(dataset.test);
+ * assert.deepEqual(x.shape, [10000, 784]);
+ * assert.deepEqual(y.shape, [10000, 10]);
+ * x.dispose();
+ * y.dispose();
  * ```
  */
 export function toTensors(

@@ -26,8 +26,18 @@ const MAX_POOLED_BYTES = 256 * 2 ** 20;
  *
  * @example
  * ```ts
- * import { registerBackend } from "@tensorflow/tfjs-core";
- * registerBackend("my-blas", () => new BlasBackend(openBlas(findBlasLibrary()!)), 0);
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { findBlasLibrary, openBlas } from "./blas_library.ts";
+ * import { registerAllKernels } from "./register_all_kernels.ts";
+ *
+ * const path = findBlasLibrary(); // registerBlasBackend does all this, or says why not
+ * if (path !== undefined) {
+ *   registerAllKernels("my-blas");
+ *   tf.registerBackend("my-blas", () => new BlasBackend(openBlas(path)), 0);
+ *   await tf.setBackend("my-blas");
+ *   assert.deepEqual(await tf.matMul([[1, 2]], [[3], [4]]).array(), [[11]]);
+ * }
  * ```
  */
 export class BlasBackend extends MathBackendCPU {

@@ -62,8 +62,13 @@ function exists(library: string): boolean {
  *
  * @example
  * ```ts
- * findBlasLibrary(); // "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0" on Debian
- * findBlasLibrary({ library: "/opt/blas/libopenblas.so" }); // "/opt/blas/libopenblas.so"
+ * import assert from "node:assert/strict";
+ *
+ * // "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0" on Debian with OpenBLAS
+ * const found = findBlasLibrary();
+ * assert.ok(found === undefined || BLAS_CANDIDATES.includes(found)); // undefined: none here
+ * if (found) assert.equal(findBlasLibrary({ library: found }), found); // a given one, if it exists
+ * assert.throws(() => findBlasLibrary({ library: "/opt/blas/no-such-libopenblas.so" }));
  * ```
  */
 export function findBlasLibrary(options: FindBlasOptions = {}): string | undefined {
@@ -136,10 +141,15 @@ export interface Blas {
  *
  * @example
  * ```ts
- * const blas = openBlas(findBlasLibrary()!);
- * const c = new Float32Array(4);
- * blas.sgemm(false, false, 2, 2, 1, new Float32Array([1, 2]), new Float32Array([3, 4]), c);
- * c; // [3, 4, 6, 8]
+ * import assert from "node:assert/strict";
+ *
+ * const path = findBlasLibrary();
+ * if (path !== undefined) { // undefined: no BLAS library on this machine, nothing to open
+ *   const blas = openBlas(path);
+ *   const c = new Float32Array(4);
+ *   blas.sgemm(false, false, 2, 2, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), c);
+ *   assert.deepEqual(c, Float32Array.of(3, 4, 6, 8)); // [1, 2]ᵀ · [3, 4]
+ * }
  * ```
  */
 export function openBlas(path: string): Blas {

@@ -46,7 +46,16 @@ export type BlasKernelFunc<I extends object, A extends object> = (
  *
  * @example
  * ```ts
- * const sqrtConfig = blasKernelConfig<SqrtInputs, NamedAttrMap>(Sqrt, ({ inputs, backend }) => …);
+ * import assert from "node:assert/strict";
+ * import { type NamedAttrMap, Sqrt, type UnaryInputs } from "@tensorflow/tfjs-core";
+ *
+ * const sqrtConfig = blasKernelConfig<UnaryInputs, NamedAttrMap>(Sqrt, ({ inputs, backend }) => {
+ *   const x = backend.floatValues(inputs.x)!; // float32 only: a real kernel falls back to cpu's
+ *   const out = backend.allocate(x.length);
+ *   for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]);
+ *   return backend.makeTensorInfo(inputs.x.shape, "float32", out);
+ * });
+ * assert.equal(sqrtConfig.backendName, "blas"); // ready for registerKernel
  * ```
  */
 export function blasKernelConfig<I extends object, A extends object>(

@@ -8,11 +8,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
  * import { registerBlasBackend } from "@mnist-mlp/tfjs-backend-blas";
  *
  * const blas = registerBlasBackend({ threads: 2 });
- * if (blas.registered) await tf.setBackend(blas.name);
+ * if (blas.registered) await tf.setBackend(blas.name); // else blas.reason says why not
+ * assert.deepEqual(await tf.matMul([[1, 2]], [[3], [4]]).array(), [[11]]); // by cblas_sgemm
  * ```
  *
  * @module

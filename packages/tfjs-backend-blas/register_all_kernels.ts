@@ -70,8 +70,12 @@ export const BLAS_KERNEL_CONFIGS: readonly KernelConfig[] = [
  *
  * @example
  * ```ts
- * registerAllKernels("blas");
- * getKernel("BatchMatMul", "blas") === batchMatMulConfig; // false: a copy named for "blas"
+ * import assert from "node:assert/strict";
+ * import { getKernel } from "@tensorflow/tfjs-core";
+ *
+ * registerAllKernels("blas-copy"); // registerBlasBackend does this for "blas"
+ * assert.equal(getKernel("Slice", "blas-copy")?.backendName, "blas-copy"); // a cpu kernel
+ * assert.equal(getKernel("BatchMatMul", "blas-copy")?.backendName, "blas-copy"); // a blas one
  * ```
  */
 export function registerAllKernels(backendName: string): void {

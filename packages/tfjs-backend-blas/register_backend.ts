@@ -64,10 +64,13 @@ function checkOptions({ threads, name }: BlasBackendOptions): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs-core";
+ *
  * const blas = registerBlasBackend({ threads: 2 });
  * if (blas.registered) await tf.setBackend(blas.name);
- * else console.warn(`no blas backend: ${blas.reason}`);
+ * else console.warn(`no blas backend: ${blas.reason}`); // e.g. "no BLAS library found in …"
+ * assert.deepEqual(registerBlasBackend(), blas); // a later call returns the first result
  * ```
  */
 export function registerBlasBackend(options: BlasBackendOptions = {}): BlasRegistration {

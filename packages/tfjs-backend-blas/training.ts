@@ -13,9 +13,22 @@
  *
  * @example
  * ```ts
- * import { fusedAdam, fuseCrossentropy } from "@mnist-mlp/tfjs-backend-blas/training";
- * model.compile({ optimizer: fusedAdam(0.001), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import * as tfl from "@tensorflow/tfjs-layers";
+ * import { registerBlasBackend } from "@mnist-mlp/tfjs-backend-blas";
+ * import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
+ *
+ * const blas = registerBlasBackend();
+ * await tf.setBackend(blas.registered ? blas.name : "cpu"); // on cpu: tfjs's own Adam and loss
+ * const model = tfl.sequential();
+ * model.add(tfl.layers.dense({ inputShape: [4], units: 3, activation: "softmax" }));
+ * model.compile({
+ *   optimizer: fusedAdam(0.001),
+ *   loss: "categoricalCrossentropy",
+ *   metrics: ["accuracy"],
+ * });
  * fuseCrossentropy(model);
+ * await model.fit(tf.randomUniform([8, 4]), tf.oneHot([0, 1, 2, 0, 1, 2, 0, 1], 3), { epochs: 1 });
  * ```
  *
  * @module
@@ -192,7 +205,17 @@ function updateInPlace(
  *
  * @example
  * ```ts
- * model.compile({ optimizer: fusedAdam(0.001), loss: "categoricalCrossentropy" });
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { registerBlasBackend } from "./register_backend.ts";
+ *
+ * const blas = registerBlasBackend();
+ * await tf.setBackend(blas.registered ? blas.name : "cpu"); // on cpu: tfjs's own Adam
+ * const w = tf.variable(tf.scalar(1));
+ * const adam = fusedAdam(0.1); // model.compile({ optimizer: adam, … }) takes it
+ * adam.applyGradients([{ name: w.name, tensor: tf.scalar(2) }]); // the gradient of w² at w = 1
+ * assert.ok(Math.abs(w.dataSync()[0] - 0.9) < 1e-6); // Adam's first step: the learning rate
+ * assert.equal(adam.getClassName(), "Adam");
  * ```
  */
 export function fusedAdam(
@@ -280,8 +303,16 @@ function fusedAccuracy(original: LossOrMetricFn): LossOrMetricFn {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import * as tfl from "@tensorflow/tfjs-layers";
+ *
+ * await tf.setBackend("cpu"); // the fused kernels run on "blas"; elsewhere tfjs's own
+ * const model = tfl.sequential();
+ * model.add(tfl.layers.dense({ inputShape: [784], units: 10, activation: "softmax" }));
  * model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
- * fuseCrossentropy(model); // true
+ * assert.equal(fuseCrossentropy(model), true);
+ * assert.throws(() => fuseCrossentropy({ loss: "meanSquaredError" }));
  * ```
  */
 export function fuseCrossentropy(model: { readonly loss?: unknown }): boolean {

@@ -76,8 +76,19 @@ function counts(keyed: Map<string, SuiteResult>): BackendCounts {
  *
  * @example
  * ```ts
- * const { regressions } = compareBackends(await runOpSuite(["cpu", "blas"]), "cpu", "blas");
- * regressions.map((r) => r.name); // e.g. ["gather blas {} throws when index is out of bound"]
+ * import assert from "node:assert/strict";
+ * import type { SuiteResult } from "./run_suite.ts";
+ *
+ * const spec = (name: string, status: string): SuiteResult =>
+ *   ({ kind: "spec", name, status, messages: [] });
+ * const results = [ // as runOpSuite(["cpu", "blas"]) returns them
+ *   spec("abs cpu {} basic", "passed"),
+ *   spec("abs blas {} basic", "passed"),
+ *   spec("gather cpu {} throws when index is out of bound", "passed"),
+ *   spec("gather blas {} throws when index is out of bound", "failed"),
+ * ];
+ * const { regressions } = compareBackends(results, "cpu", "blas");
+ * assert.deepEqual(regressions.map((r) => r.name), [results[3].name]);
  * ```
  */
 export function compareBackends(

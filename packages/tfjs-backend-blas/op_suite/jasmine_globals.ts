@@ -47,13 +47,21 @@ interface JasmineRequire {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir(); // the harness imports tfjs-core's ops/*_test.js
+ * await Deno.writeTextFile(`${dir}/one_test.js`, `it("adds", () => expect(1 + 1).toBe(2));`);
  * const { env, uninstall } = installJasmine();
+ * const done: string[] = [];
+ * env.addReporter({ specDone: (r) => done.push(`${r.fullName}: ${r.status}`), suiteDone() {} });
  * try {
- *   await import("./some_test.js");
+ *   await import(`file://${dir}/one_test.js`);
  *   await env.execute();
  * } finally {
  *   uninstall();
+ *   await Deno.remove(dir, { recursive: true });
  * }
+ * assert.deepEqual(done, ["adds: passed"]);
  * ```
  */
 export function installJasmine(): { env: JasmineEnv; uninstall(): void } {

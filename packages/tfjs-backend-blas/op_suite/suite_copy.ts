@@ -76,9 +76,13 @@ function shimSource(name: string): string {
  *
  * @example
  * ```ts
- * const copy = await copySuite();
+ * import assert from "node:assert/strict";
+ *
+ * const copy = await copySuite(); // runOpSuite then imports copy.url(test) for each test
  * try {
- *   await import(copy.url("ops/abs_test.js"));
+ *   assert.ok(copy.tests.includes("ops/abs_test.js")); // 178 tests with tfjs-core 4.22.0
+ *   const source = await Deno.readTextFile(new URL(copy.url("ops/abs_test.js")));
+ *   assert.match(source, /from '\.\.\/jasmine_util\.js'/); // was '../jasmine_util'
  * } finally {
  *   await copy.remove();
  * }

@@ -15,7 +15,10 @@ const packageJson = createRequire(import.meta.url).resolve("@tensorflow/tfjs-cor
  *
  * @example
  * ```ts
- * TFJS_CORE_DIST; // "/root/.cache/deno/npm/registry.npmjs.org/@tensorflow/tfjs-core/4.22.0/dist"
+ * import assert from "node:assert/strict";
+ *
+ * // e.g. "/root/.cache/deno/npm/registry.npmjs.org/@tensorflow/tfjs-core/4.22.0/dist"
+ * assert.ok(Deno.statSync(`${TFJS_CORE_DIST}/ops/abs_test.js`).isFile);
  * ```
  */
 export const TFJS_CORE_DIST: string = join(dirname(packageJson), "dist");
@@ -26,7 +29,11 @@ export const TFJS_CORE_DIST: string = join(dirname(packageJson), "dist");
  *
  * @example
  * ```ts
- * const tf = await import(TFJS_CORE_ENTRY); // the same module object as the project's tfjs-core
+ * import assert from "node:assert/strict";
+ * import * as core from "@tensorflow/tfjs-core";
+ *
+ * const tf = await import(TFJS_CORE_ENTRY);
+ * assert.equal(tf.engine(), core.engine()); // the same module, so the same engine
  * ```
  */
 export const TFJS_CORE_ENTRY: string = import.meta.resolve("@tensorflow/tfjs-core");
@@ -37,7 +44,10 @@ export const TFJS_CORE_ENTRY: string = import.meta.resolve("@tensorflow/tfjs-cor
  *
  * @example
  * ```ts
- * requireFromTfjsCore("seedrandom").alea("seed")(); // a number in [0, 1)
+ * import assert from "node:assert/strict";
+ *
+ * const random = requireFromTfjsCore("seedrandom").alea("seed")();
+ * assert.ok(random >= 0 && random < 1);
  * ```
  */
 export const requireFromTfjsCore: ReturnType<typeof createRequire> = createRequire(packageJson);
