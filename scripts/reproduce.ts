@@ -3,6 +3,16 @@
  * order, in place, then prints this project's results beside the original study's, leaves them
  * in checkpoints/results.json and copies the README's figures (PNG) from the notebooks into docs/.
  *
+ * A README figure comes from the notebook cell that marks it in its metadata: the Jupyter tag
+ * `readme-figure` (shown in Jupyter's property inspector) and the key `readme_figure` with the
+ * path to write, relative to the repository:
+ *
+ * ```json
+ * "metadata": { "readme_figure": "docs/robustness.png", "tags": ["readme-figure"] }
+ * ```
+ *
+ * Every `docs/*.png` that README.md shows must be marked so, once, in some notebook.
+ *
  * @module
  */
 import { fileURLToPath } from "node:url";
@@ -13,39 +23,157 @@ import { setup } from "./setup.ts";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const NOTEBOOKS = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
 const RESULTS = `${root}checkpoints/results.json`;
-/** Figures copied from the executed notebooks for the README: file → [notebook, cell id]. */
-const FIGURES: Record<string, [string, string]> = {
-  "docs/misclassified.png": ["04_train", "04-10"],
-  "docs/robustness.png": ["05_noise", "05-15"],
-};
 const QUICK_VARIABLES = ["MLP_EPOCHS", "MLP_BATCH_SIZE", "MLP_TRAIN_LIMIT", "MLP_TEST_LIMIT"];
 
-try {
-  await setup("notebooks");
-} catch (error) {
-  console.error((error as Error).message);
-  Deno.exit(1);
+/** The Jupyter tag of a cell whose PNG output is a README figure. */
+export const README_FIGURE_TAG = "readme-figure";
+
+/** The cell metadata key that holds the path a README figure is written to. */
+export const README_FIGURE_KEY = "readme_figure";
+
+/** A notebook cell marked as a README figure, with its PNG output if it has one. */
+export interface ReadmeFigure {
+  /** The notebook, as messages name it (e.g. `notebooks/04_train.ipynb`). */
+  notebook: string;
+  /** The cell's id. */
+  cellId: string;
+  /** Where the figure goes, relative to the repository (`readme_figure`). */
+  path: string;
+  /** The cell's first PNG output, or undefined when it has none. */
+  png?: Uint8Array;
 }
-const overridden = QUICK_VARIABLES.filter((name) => Deno.env.get(name));
-if (overridden.length > 0) {
-  console.warn(`Note: ${overridden.join(", ")} set: not the study's full settings.`);
+
+/** What {@linkcode readmeFigures} reads of a notebook cell (the .ipynb JSON). */
+export interface NotebookCell {
+  /** The cell's id (nbformat 4.5). */
+  id?: string;
+  /** The cell's metadata: Jupyter's `tags` and any other keys. */
+  metadata?: { tags?: unknown; [key: string]: unknown };
+  /** The outputs of a code cell, each with its data by MIME type. */
+  outputs?: { output_type?: string; data?: Record<string, string | string[]> }[];
 }
-await Deno.remove(RESULTS).catch(() => {});
-for (const name of NOTEBOOKS) {
-  const path = `${root}notebooks/${name}.ipynb`;
-  const start = performance.now();
-  console.log(`Executing ${name}.ipynb ...`);
-  await executeNotebook(path);
-  console.log(`  done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+
+/** Whether `path` is a relative path of a .png file inside the repository. */
+function isRelativePng(path: unknown): path is string {
+  return typeof path === "string" && /^[\w.-][\w./-]*\.png$/.test(path) &&
+    !path.split("/").includes("..");
 }
-for (const [file, [name, id]] of Object.entries(FIGURES)) {
-  const notebook = JSON.parse(await Deno.readTextFile(`${root}notebooks/${name}.ipynb`));
-  const cell = notebook.cells.find((c: { id: string }) => c.id === id);
-  const png = cell?.outputs?.find((o: { data?: object }) => o.data && "image/png" in o.data)
-    ?.data["image/png"];
-  if (png === undefined) throw new Error(`${name}.ipynb: cell ${id} has no PNG output for ${file}`);
-  const base64 = (Array.isArray(png) ? png.join("") : png).replace(/\s/g, "");
-  await Deno.mkdir(`${root}docs`, { recursive: true });
-  await Deno.writeFile(`${root}${file}`, Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+
+/** The cells of the notebook JSON `notebook` (read from `name`) marked as README figures. */
+export function readmeFigures(name: string, notebook: { cells: NotebookCell[] }): ReadmeFigure[] {
+  const figures: ReadmeFigure[] = [];
+  notebook.cells.forEach((cell, index) => {
+    const cellId = cell.id ?? `#${index}`;
+    const tags = cell.metadata?.tags;
+    const tagged = Array.isArray(tags) && tags.includes(README_FIGURE_TAG);
+    const path = cell.metadata?.[README_FIGURE_KEY];
+    if (!tagged && path === undefined) return;
+    if (!tagged || !isRelativePng(path)) {
+      throw new Error(
+        `${name}: cell ${cellId}: expected both the tag "${README_FIGURE_TAG}" and ` +
+          `"${README_FIGURE_KEY}": a relative path of a .png file, got tags ` +
+          `${JSON.stringify(tags ?? [])} and ${README_FIGURE_KEY} ${JSON.stringify(path)}`,
+      );
+    }
+    const data = cell.outputs?.find((o) => o.data?.["image/png"] !== undefined)?.data;
+    const base64 = data && [data["image/png"]].flat().join("").replace(/\s/g, "");
+    const png = base64 === undefined
+      ? undefined
+      : Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    figures.push({ notebook: name, cellId, path, png });
+  });
+  return figures;
 }
-console.log(`\n${resultsText(await readResults(RESULTS))}\n\nWritten to checkpoints/results.json`);
+
+/** The README figures marked in every notebook (`*.ipynb`) of the folder `dir`, by file name. */
+export async function readmeFiguresIn(dir: string): Promise<ReadmeFigure[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".ipynb")) names.push(entry.name);
+  }
+  const figures: ReadmeFigure[] = [];
+  for (const name of names.sort()) {
+    const notebook = JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
+    figures.push(...readmeFigures(`notebooks/${name}`, notebook));
+  }
+  return figures;
+}
+
+/** The `docs/*.png` files that the markdown `readme` shows, in order, each once. */
+export function readmeImages(readme: string): string[] {
+  return [...new Set(readme.match(/\bdocs\/[\w./-]+\.png\b/g) ?? [])];
+}
+
+/**
+ * The PNG of each README figure, by path; throws naming the notebook and the path when a marked
+ * cell has no PNG output, when two cells mark the same path, or when an image of `expected`
+ * (the README's) is marked by no cell.
+ */
+export function figurePngs(figures: ReadmeFigure[], expected: string[]): Map<string, Uint8Array> {
+  const pngs = new Map<string, Uint8Array>();
+  for (const { notebook, cellId, path, png } of figures) {
+    if (pngs.has(path)) {
+      const first = figures.find((f) => f.path === path)!;
+      throw new Error(
+        `${notebook}: cell ${cellId} marks ${path}, which ${first.notebook} (cell ` +
+          `${first.cellId}) marks already: expected one cell per README figure`,
+      );
+    }
+    if (png === undefined) {
+      throw new Error(
+        `${notebook}: cell ${cellId} is marked as README figure ${path} but has no PNG output: ` +
+          `expected the notebook to be executed, with that cell showing a PNG`,
+      );
+    }
+    pngs.set(path, png);
+  }
+  checkMarked(figures, expected);
+  return pngs;
+}
+
+/** Throws, naming the path, unless every image of `expected` is marked by one of `figures`. */
+export function checkMarked(figures: ReadmeFigure[], expected: string[]): void {
+  const missing = expected.filter((path) => !figures.some((f) => f.path === path));
+  if (missing.length > 0) {
+    throw new Error(
+      `README.md shows ${missing.join(", ")}, but no notebook cell produces ` +
+        `${missing.length === 1 ? "it" : "them"}: expected a cell tagged "${README_FIGURE_TAG}" ` +
+        `with "${README_FIGURE_KEY}": "${missing[0]}" in its metadata`,
+    );
+  }
+}
+
+/** Runs the notebooks, prints the results, and writes the README's figures. */
+async function main(): Promise<void> {
+  const expected = readmeImages(await Deno.readTextFile(`${root}README.md`));
+  try {
+    await setup("notebooks");
+    checkMarked(await readmeFiguresIn(`${root}notebooks`), expected);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(1);
+  }
+  const overridden = QUICK_VARIABLES.filter((name) => Deno.env.get(name));
+  if (overridden.length > 0) {
+    console.warn(`Note: ${overridden.join(", ")} set: not the study's full settings.`);
+  }
+  await Deno.remove(RESULTS).catch(() => {});
+  for (const name of NOTEBOOKS) {
+    const path = `${root}notebooks/${name}.ipynb`;
+    const start = performance.now();
+    console.log(`Executing ${name}.ipynb ...`);
+    await executeNotebook(path);
+    console.log(`  done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  }
+  const pngs = figurePngs(await readmeFiguresIn(`${root}notebooks`), expected);
+  for (const [path, png] of pngs) {
+    const file = `${root}${path}`;
+    await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+    await Deno.writeFile(file, png);
+  }
+  console.log(
+    `\n${resultsText(await readResults(RESULTS))}\n\nWritten to checkpoints/results.json`,
+  );
+}
+
+if (import.meta.main) await main();
