@@ -1,0 +1,55 @@
+/**
+ * The page's script, bundled for the browser from demo/browser/main.ts and the project's pinned
+ * npm packages (tfjs core, cpu backend and layers) with `deno bundle`, Deno's own bundler
+ * (esbuild inside), at each start of the demo: nothing is fetched from a CDN and no bundle is
+ * kept in the repository.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+/** The repository's root folder, where deno.json (the import map and the lock) is. */
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/** The page script's entry module. */
+export const ENTRY = fileURLToPath(new URL("./browser/main.ts", import.meta.url));
+
+/**
+ * Bundles the page's script into one minified ES module and returns its source; throws with
+ * `deno bundle`'s output when it fails.
+ *
+ * @example
+ * ```ts ignore
+ * // takes a second or two: Deno bundles about 750 modules
+ * const script = await bundleScript(); // about 570 kB of JavaScript
+ * ```
+ */
+export async function bundleScript(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "mnist-demo-bundle-" });
+  try {
+    const output = `${dir}/demo.js`;
+    const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform=browser",
+        "--format=esm",
+        "--minify",
+        "--config",
+        `${ROOT}deno.json`,
+        "--output",
+        output,
+        ENTRY,
+      ],
+      cwd: ROOT,
+      stdin: "null",
+    }).output();
+    if (!success) {
+      const log = new TextDecoder().decode(new Uint8Array([...stdout, ...stderr]));
+      throw new Error(`deno bundle ${ENTRY} failed:\n${log}`);
+    }
+    return await Deno.readTextFile(output);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
