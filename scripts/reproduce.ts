@@ -11,7 +11,8 @@
  * "metadata": { "readme_figure": "docs/robustness.png", "tags": ["readme-figure"] }
  * ```
  *
- * Every `docs/*.png` that README.md shows must be marked so, once, in some notebook.
+ * Every `docs/*.png` that README.md shows must be marked so, once, in some notebook; pictures of
+ * pages (not of results) live in `docs/screenshots/` and are not made here.
  *
  * @module
  */
@@ -99,9 +100,9 @@ export async function readmeFiguresIn(dir: string): Promise<ReadmeFigure[]> {
   return figures;
 }
 
-/** The `docs/*.png` files that the markdown `readme` shows, in order, each once. */
+/** The `docs/*.png` files (not those in its subfolders) that the markdown `readme` shows, in order, each once. */
 export function readmeImages(readme: string): string[] {
-  return [...new Set(readme.match(/\bdocs\/[\w./-]+\.png\b/g) ?? [])];
+  return [...new Set(readme.match(/\bdocs\/[\w.-]+\.png\b/g) ?? [])];
 }
 
 /**

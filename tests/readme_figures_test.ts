@@ -113,7 +113,8 @@ Deno.test("a marked cell without a PNG, or a README image no cell marks, fails n
   );
 });
 
-Deno.test("readmeImages lists the docs/ PNGs a README shows, once each", () => {
-  const readme = '<img src="docs/b.png">\n![a](docs/a.png) and docs/b.png, not docs/c.svg';
+Deno.test("readmeImages lists the docs/ PNGs a README shows, once each, not screenshots", () => {
+  const readme = '<img src="docs/b.png">\n![a](docs/a.png) and docs/b.png, not docs/c.svg ' +
+    'nor <img src="docs/screenshots/page.png">';
   assert.deepEqual(readmeImages(readme), ["docs/b.png", "docs/a.png"]);
 });
