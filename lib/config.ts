@@ -1,12 +1,16 @@
 /**
- * The study's settings in one object, each overridable by an environment variable.
+ * The study's settings in one object, and the one reader of the environment variables that
+ * override them (`MLP_*`, and the bench's `BENCH_*` through the same `env*` readers).
  *
  * @module
  */
 import { checkError, checkOneOf } from "./checks.ts";
 
 /** Which data set the notebooks run on. */
-export type DatasetName = "mnist" | "fashion-mnist";
+export type DatasetName = typeof DATASETS[number];
+
+/** The data sets the notebooks can run on. */
+export const DATASETS = ["mnist", "fashion-mnist"] as const;
 
 /** Names of the tfjs backends this project can run on, fastest first. */
 export const BACKENDS = ["blas", "wasm", "cpu"] as const;
@@ -69,6 +73,13 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value;
 }
 
+/** The backend `MLP_BACKEND` forces, or undefined when it is unset or empty. */
+export function loadBackendChoice(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): BackendName | undefined {
+  return envChoice(env, "MLP_BACKEND", BACKENDS);
+}
+
 /**
  * Reads the run's settings from environment variables over {@linkcode STUDY_CONFIG}.
  *
@@ -87,24 +98,16 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
  */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
   const config: Config = { ...STUDY_CONFIG };
-  const get = (name: string) => {
-    const value = env[name];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
-  const epochs = get("MLP_EPOCHS");
-  if (epochs) config.epochs = integer("MLP_EPOCHS", epochs, 1);
-  const batchSize = get("MLP_BATCH_SIZE");
-  if (batchSize) config.batchSize = integer("MLP_BATCH_SIZE", batchSize, 1);
-  const trainLimit = get("MLP_TRAIN_LIMIT");
-  if (trainLimit) config.trainLimit = integer("MLP_TRAIN_LIMIT", trainLimit, 1);
-  const testLimit = get("MLP_TEST_LIMIT");
-  if (testLimit) config.testLimit = integer("MLP_TEST_LIMIT", testLimit, 1);
-  const seed = get("MLP_SEED");
-  if (seed) config.seed = integer("MLP_SEED", seed, 0);
-  const backend = get("MLP_BACKEND");
-  if (backend) config.backend = oneOf("MLP_BACKEND", backend, BACKENDS);
-  const dataset = get("MLP_DATASET");
-  if (dataset) config.dataset = oneOf("MLP_DATASET", dataset, ["mnist", "fashion-mnist"] as const);
+  config.epochs = envInteger(env, "MLP_EPOCHS", 1) ?? config.epochs;
+  config.batchSize = envInteger(env, "MLP_BATCH_SIZE", 1) ?? config.batchSize;
+  config.seed = envInteger(env, "MLP_SEED", 0) ?? config.seed;
+  config.dataset = envChoice(env, "MLP_DATASET", DATASETS) ?? config.dataset;
+  const trainLimit = envInteger(env, "MLP_TRAIN_LIMIT", 1);
+  if (trainLimit !== undefined) config.trainLimit = trainLimit;
+  const testLimit = envInteger(env, "MLP_TEST_LIMIT", 1);
+  if (testLimit !== undefined) config.testLimit = testLimit;
+  const backend = loadBackendChoice(env);
+  if (backend !== undefined) config.backend = backend;
   return config;
 }
 
@@ -133,11 +136,11 @@ export interface BlasOptions {
 export function loadBlasOptions(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): BlasOptions {
-  const options: BlasOptions = { threads: navigator.hardwareConcurrency };
-  const threads = env.MLP_BLAS_THREADS?.trim();
-  if (threads) options.threads = integer("MLP_BLAS_THREADS", threads, 1);
-  const library = env.MLP_BLAS_LIB;
-  if (library !== undefined && library !== "") {
+  const options: BlasOptions = {
+    threads: envInteger(env, "MLP_BLAS_THREADS", 1) ?? navigator.hardwareConcurrency,
+  };
+  const library = envValue(env, "MLP_BLAS_LIB");
+  if (library !== undefined) {
     if (!isFile(library)) {
       throw checkError("MLP_BLAS_LIB", "an existing file", JSON.stringify(library));
     }
@@ -184,6 +187,16 @@ export function envInteger(
 ): number | undefined {
   const value = envValue(env, name);
   return value === undefined ? undefined : integer(name, value, min);
+}
+
+/** The name in variable `name` (undefined when unset or empty), one of `allowed`. */
+export function envChoice<T extends string>(
+  env: Record<string, string | undefined>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = envValue(env, name);
+  return value === undefined ? undefined : oneOf(name, value, allowed);
 }
 
 /** The comma-separated names in variable `name` (undefined when unset or empty), from `allowed`. */

@@ -6,7 +6,7 @@
 import { type BlasRegistration, registerBlasBackend } from "@mnist-mlp/tfjs-backend-blas";
 import { speedUpWasm } from "./wasm_fast.ts";
 import { checkOneOf } from "../checks.ts";
-import { type BackendName, BACKENDS, loadBlasOptions } from "../config.ts";
+import { type BackendName, BACKENDS, loadBackendChoice, loadBlasOptions } from "../config.ts";
 import { tf } from "../tf.ts";
 
 /** The blas backend's name in {@linkcode BACKENDS}. */
@@ -64,14 +64,14 @@ async function start(backend: BackendName): Promise<boolean> {
  * ```
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
-  const forced = name ?? Deno.env.get("MLP_BACKEND")?.trim() ?? "";
-  if (forced !== "") {
-    checkOneOf(name === undefined ? "MLP_BACKEND" : "initBackend: name", forced, BACKENDS);
-    if (!(await start(forced as BackendName))) {
+  if (name !== undefined) checkOneOf("initBackend: name", name, BACKENDS);
+  const forced = name ?? loadBackendChoice();
+  if (forced !== undefined) {
+    if (!(await start(forced))) {
       const hint = forced === BLAS_BACKEND ? `: ${BLAS_INSTALL_HINT}` : "";
       throw new Error(`tfjs backend ${forced} could not be started${hint}`);
     }
-    return forced as BackendName;
+    return forced;
   }
   for (const backend of BACKENDS) {
     if (await start(backend)) return backend;
