@@ -8,10 +8,11 @@
  * (`CI` set) it fails instead.
  */
 import assert from "node:assert/strict";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { output } from "../scripts/execute_notebook.ts";
 import { alive, type JupyterServer, startJupyter } from "../scripts/jupyter.ts";
-import { CHROMIUM_PATHS, setup } from "../scripts/setup.ts";
+import { setup } from "../scripts/setup.ts";
+import { CHROMIUM, CHROMIUM_MISSING, launchChromium, SHOTS } from "./chromium.ts";
 import {
   NOTEBOOKS,
   notebookSandbox,
@@ -20,7 +21,6 @@ import {
   savedOutputs,
 } from "./notebook_fixtures.ts";
 
-const SHOTS = `${root}tests/screenshots`;
 /** The figures (charts and digit images) a full run of each notebook draws. */
 const FIGURES: Record<string, number> = {
   "01_explore": 5,
@@ -30,16 +30,9 @@ const FIGURES: Record<string, number> = {
   "05_noise": 7,
 };
 
-const chromium = CHROMIUM_PATHS.find((path) => {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-});
 const notebookApp = await output("jupyter", ["notebook", "--version"]);
 const lacking = [
-  ...(chromium ? [] : [`Chromium (${CHROMIUM_PATHS.join(" or ")})`]),
+  ...(CHROMIUM ? [] : [CHROMIUM_MISSING]),
   ...(notebookApp ? [] : ["Jupyter Notebook"]),
 ];
 const skip = lacking.length > 0 && !Deno.env.get("CI");
@@ -221,19 +214,7 @@ Deno.test({
         quiet: true,
         args: ["--NotebookNotary.db_file=:memory:"],
       });
-      browser = await puppeteer.launch({
-        executablePath: chromium,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       await page.setViewport({ width: 1280, height: 900 });
       await committedUntrusted(page, server);

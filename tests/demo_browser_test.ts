@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import type { DemoState } from "../demo/browser/main.ts";
 import { CANVAS_SIZE, DEFAULT_PEN } from "../demo/page.ts";
 import { inkFromRgba, toModelInput } from "../demo/preprocess.ts";
@@ -29,29 +29,19 @@ import {
 } from "../lib/mod.ts";
 import type { LayersModel } from "../lib/tf.ts";
 import { alive } from "../scripts/jupyter.ts";
-import { CHROMIUM_PATHS } from "../scripts/setup.ts";
-import { type DemoProcess, ROOT, startDemoProcess } from "./demo_fixtures.ts";
+import { CHROMIUM, CHROMIUM_MISSING, launchChromium, SHOTS } from "./chromium.ts";
+import { type DemoProcess, startDemoProcess } from "./demo_fixtures.ts";
 
-const SHOTS = `${ROOT}tests/screenshots`;
 /** Test digits traced with the mouse, and how many of their predictions must match Deno's. */
 const TRACED = 100;
 const MUST_AGREE = 97;
 /** The pen width the traced digits are painted with: rows of ink this many pixels apart. */
 const TRACE_PEN = 4;
 
-const chromium = CHROMIUM_PATHS.find((path) => {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-});
-const skip = !chromium && !Deno.env.get("CI");
+const skip = !CHROMIUM && !Deno.env.get("CI");
 if (skip) {
   console.log(
-    `demo browser test skipped: no Chromium (${
-      CHROMIUM_PATHS.join(" or ")
-    }); deno task setup test installs it`,
+    `demo browser test skipped: no ${CHROMIUM_MISSING}; deno task setup test installs it`,
   );
 }
 
@@ -189,19 +179,7 @@ async function screenshot(page: Page, file: string) {
 
 /** A headless Chromium page that records every request and error of the demo's page. */
 async function openBrowser() {
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage();
   await page.setViewport({ width: 800, height: 760 });
   const requests: string[] = [];
@@ -235,7 +213,7 @@ Deno.test({
   name: "demo: traced test digits are classified as in Deno; a drawn 1 and 0 are recognized",
   ignore: skip,
   async fn() {
-    assert.ok(chromium, "CI must run the demo browser test: Chromium is missing");
+    assert.ok(CHROMIUM, "CI must run the demo browser test: Chromium is missing");
     await Deno.mkdir(SHOTS, { recursive: true });
     const root = await Deno.makeTempDir({ prefix: "demo-browser-test-" });
     const dir = join(root, "mlp_1");
@@ -335,7 +313,7 @@ Deno.test({
   name: "demo: the page and terminal say when there is no checkpoint; a new one loads on reload",
   ignore: skip,
   async fn() {
-    assert.ok(chromium, "CI must run the demo browser test: Chromium is missing");
+    assert.ok(CHROMIUM, "CI must run the demo browser test: Chromium is missing");
     await Deno.mkdir(SHOTS, { recursive: true });
     const root = await Deno.makeTempDir({ prefix: "demo-browser-test-" });
     const dir = join(root, "mlp_1");

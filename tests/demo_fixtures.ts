@@ -2,11 +2,8 @@
  * What the demo's tests share: `deno task demo` started as a process on a free port and stopped
  * by its id, small checkpoint folders, and raw HTTP requests that keep `../` in the path.
  */
-import { fileURLToPath } from "node:url";
 import { alive } from "../scripts/jupyter.ts";
-
-/** The repository's root folder, with a trailing slash. */
-export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+import { ROOT } from "./notebook_fixtures.ts";
 
 /** A running `demo/main.ts` process. */
 export interface DemoProcess {

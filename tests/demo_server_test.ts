@@ -9,7 +9,8 @@ import { inspectCheckpoint, isServableName } from "../demo/checkpoint.ts";
 import { chooseClasses } from "../demo/classes.ts";
 import { FASHION_MNIST_FIT, MNIST_FIT } from "../demo/preprocess.ts";
 import { type DemoServer, pageConfig, startDemoServer } from "../demo/server.ts";
-import { embeddedConfig, rawRequest, ROOT, startDemoProcess } from "./demo_fixtures.ts";
+import { embeddedConfig, rawRequest, startDemoProcess } from "./demo_fixtures.ts";
+import { ROOT } from "./notebook_fixtures.ts";
 
 const SCRIPT = "console.log('the page script');";
 const SECRET = "secret beside the checkpoint";
