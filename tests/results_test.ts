@@ -17,6 +17,8 @@ Deno.test("recordResults merges into the file and readResults reads it back", as
   assert.deepEqual(all, { "clean.test_accuracy": 0.98, "clean.test_errors": 200 });
   assert.deepEqual(await readResults(path), all);
   await assert.rejects(recordResults(path, { x: NaN }), /result x = NaN: expected a finite number/);
+  // Written through a temporary file and a rename (writeFileAtomic): nothing else is left.
+  assert.deepEqual([...Deno.readDirSync(join(path, ".."))].map((e) => e.name), ["results.json"]);
 });
 
 Deno.test("readResults refuses corrupt files, naming them", async () => {

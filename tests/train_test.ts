@@ -7,9 +7,9 @@ import { loadMnist } from "../lib/data/mnist.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
 import { firstSamples } from "../lib/data/splits.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
-import { tf } from "../lib/tf.ts";
+import { type LayersModel, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
-import type { BatchProgress, EpochProgress } from "../lib/training/types.ts";
+import type { BatchProgress, EpochProgress, History } from "../lib/training/types.ts";
 import { terminalProgress } from "../lib/display/progress_terminal.ts";
 
 await initBackend();
@@ -91,8 +91,11 @@ Deno.test("train refuses mismatched inputs and bad settings", async () => {
   const x = tf.zeros([10, 4]);
   const y = tf.zeros([9, 2]);
   await assert.rejects(train(model, x, y), /training data: x holds 10 samples but y holds 9/);
-  await assert.rejects(train(model, x, x, { epochs: 0 }), /epochs 0: expected a positive integer/);
-  await assert.rejects(train(model, x, x, { batchSize: -1 }), /batchSize -1/);
+  await assert.rejects(
+    train(model, x, x, { epochs: 0 }),
+    /train: epochs: expected a positive integer, got 0/,
+  );
+  await assert.rejects(train(model, x, x, { batchSize: -1 }), /train: batchSize: .*, got -1/);
   await assert.rejects(
     train(model, x, x, { validationSplit: 0, checkpointDir: "best/ckpt" }),
     /checkpointDir best\/ckpt keeps the best validation accuracy, but there is no validation set/,
@@ -126,4 +129,149 @@ Deno.test("terminalProgress prints each epoch's header and a Keras-like summary 
   assert.match(lines[1], summary);
   assert.match(lines[1], new RegExp(` - saved to ${dir.replaceAll("/", "\\/")}$`));
   assert.match(lines[3], summary);
+});
+
+/** The weights of a model as plain arrays, to compare runs bit for bit. */
+const weightsOf = (model: LayersModel) => model.getWeights().map((w) => [...w.dataSync()]);
+
+Deno.test("train stops when the loss becomes NaN, naming epoch and step, and writes no checkpoint", async (t) => {
+  const { x, y } = toTensors(firstSamples(mnist.train, 500));
+  const root = await Deno.makeTempDir({ prefix: "train-test-" });
+
+  await t.step("NaN in the data: step 3 of epoch 1, no checkpoint at all", async () => {
+    const pixels = x.dataSync().slice();
+    pixels[250 * 784 + 300] = NaN; // in the third batch of 100
+    const poisoned = tf.tensor2d(pixels, [500, 784]);
+    const dir = join(root, "nan-data");
+    const batches: number[] = [];
+    await assert.rejects(
+      train(buildMlp({ seed: 1 }), poisoned, y, {
+        epochs: 2,
+        batchSize: 100,
+        shuffle: false,
+        checkpointDir: dir,
+        onBatchEnd: (b) => void batches.push(b.step),
+      }),
+      /^Error: train: training loss at epoch 1, step 3 of 4: expected a finite number, got NaN; training stopped and wrote no checkpoint from this state$/,
+    );
+    assert.deepEqual(batches, [1, 2]);
+    await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
+    poisoned.dispose();
+  });
+
+  await t.step("weights gone NaN after epoch 1: epoch 1's checkpoint is kept", async () => {
+    const dir = join(root, "diverged");
+    const model = buildMlp({ seed: 2 });
+    let epoch1: number[][] = [];
+    await assert.rejects(
+      train(model, x, y, {
+        epochs: 3,
+        batchSize: 100,
+        seed: 2,
+        checkpointDir: dir,
+        onEpochEnd: ({ epoch }) => {
+          if (epoch !== 1) return;
+          epoch1 = weightsOf(model);
+          const kernel = model.layers[0].getWeights()[0];
+          model.layers[0].setWeights([
+            tf.fill(kernel.shape, Infinity),
+            model.layers[0].getWeights()[1],
+          ]);
+        },
+      }),
+      new RegExp(
+        `^Error: train: training loss at epoch 2, step 1 of 4: expected a finite number, got NaN; ` +
+          `training stopped and wrote no checkpoint from this state \\(${dir} keeps the model of epoch 1\\)$`,
+      ),
+    );
+    const kept = await loadCheckpoint(dir);
+    assert.deepEqual(weightsOf(kept).slice(0, epoch1.length), epoch1);
+    kept.dispose();
+  });
+  tf.dispose([x, y]);
+});
+
+Deno.test("an interrupted run keeps its best checkpoint, and resume ends exactly where the uninterrupted run ends", async () => {
+  const { x, y } = toTensors(firstSamples(mnist.train, 1000));
+  const root = await Deno.makeTempDir({ prefix: "train-test-" });
+  const settings = { epochs: 5, batchSize: 100, seed: 7 };
+  const withoutSeconds = (h: History) => ({ ...h, seconds: h.seconds.length });
+
+  const whole = buildMlp({ seed: 7 });
+  const wholeHistory = await train(whole, x, y, {
+    ...settings,
+    checkpointDir: join(root, "whole"),
+  });
+
+  const dir = join(root, "interrupted");
+  const stopped = buildMlp({ seed: 7 });
+  const interrupt = new Error("KeyboardInterrupt");
+  let bestSoFar = 0;
+  await assert.rejects(
+    train(stopped, x, y, {
+      ...settings,
+      checkpointDir: dir,
+      onEpochEnd: ({ epoch, history }) => {
+        bestSoFar = history.bestEpoch;
+        if (epoch === 3) throw interrupt;
+      },
+    }),
+    (error) => error === interrupt,
+  );
+  stopped.dispose();
+  assert.ok(bestSoFar >= 1 && bestSoFar <= 3);
+
+  const loaded = await loadCheckpoint(dir);
+  const validation = toTensors({
+    images: mnist.train.images.subarray(800 * 784, 1000 * 784),
+    labels: mnist.train.labels.subarray(800, 1000),
+  });
+  const { accuracy } = await evaluate(loaded, validation.x, validation.y, settings.batchSize);
+  assert.equal(accuracy, wholeHistory.val_acc[bestSoFar - 1]);
+  tf.dispose([validation.x, validation.y]);
+
+  const begun: number[] = [];
+  const resumedHistory = await train(loaded, x, y, {
+    ...settings,
+    checkpointDir: dir,
+    resume: true,
+    onEpochBegin: ({ epoch }) => void begun.push(epoch),
+  });
+  assert.deepEqual(begun, Array.from({ length: 5 - bestSoFar }, (_, i) => bestSoFar + 1 + i));
+  assert.deepEqual(withoutSeconds(resumedHistory), withoutSeconds(wholeHistory));
+  assert.deepEqual(weightsOf(loaded), weightsOf(whole));
+  const [a, b] = [await loadCheckpoint(join(root, "whole")), await loadCheckpoint(dir)];
+  assert.deepEqual(weightsOf(b), weightsOf(a));
+  for (const model of [whole, loaded, a, b]) {
+    model.optimizer.dispose();
+    model.dispose();
+  }
+  tf.dispose([x, y]);
+});
+
+Deno.test("resume refuses a model without training state and a run with other settings", async () => {
+  const { x, y } = toTensors(firstSamples(mnist.train, 300));
+  const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
+  await train(buildMlp({ seed: 4 }), x, y, {
+    epochs: 1,
+    batchSize: 100,
+    seed: 4,
+    checkpointDir: dir,
+  });
+  await assert.rejects(
+    train(buildMlp({ seed: 4 }), x, y, { epochs: 2, seed: 4, resume: true }),
+    /^Error: train: resume: expected a model that loadCheckpoint loaded from a checkpointDir of train/,
+  );
+  const loaded = await loadCheckpoint(dir);
+  await assert.rejects(
+    train(loaded, x, y, { epochs: 2, batchSize: 100, seed: 5, resume: true }),
+    /^Error: train: resume: seed: expected 4 as in the run that saved the checkpoint .*, got 5$/,
+  );
+  await assert.rejects(
+    train(loaded, x, y, { epochs: 2, batchSize: 50, seed: 4, resume: true }),
+    /train: resume: batchSize: expected 100 .*, got 50$/,
+  );
+  const same = await train(loaded, x, y, { epochs: 1, batchSize: 100, seed: 4, resume: true });
+  assert.equal(same.loss.length, 1);
+  tf.dispose([x, y]);
 });

@@ -4,6 +4,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { writeFileAtomic } from "../atomic_write.ts";
 
 /** One reported metric: where it is stored, what it means, and the original study's value. */
 export interface StudyMetric {
@@ -78,7 +79,13 @@ export type Results = Record<string, number>;
  *
  * @example
  * ```ts
- * const results = await readResults("../checkpoints/results.json");
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir(); // the notebooks read "../checkpoints/results.json"
+ * await Deno.writeTextFile(`${dir}/results.json`, `{ "clean.test_accuracy": 0.981 }`);
+ * assert.deepEqual(await readResults(`${dir}/results.json`), { "clean.test_accuracy": 0.981 });
+ * assert.deepEqual(await readResults(`${dir}/missing.json`), {});
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readResults(path: string): Promise<Results> {
@@ -109,7 +116,13 @@ export async function readResults(path: string): Promise<Results> {
  *
  * @example
  * ```ts
- * await recordResults("../checkpoints/results.json", { "clean.test_accuracy": 0.981 });
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir(); // the notebooks write "../checkpoints/results.json"
+ * await recordResults(`${dir}/results.json`, { "clean.test_accuracy": 0.981 });
+ * const all = await recordResults(`${dir}/results.json`, { "clean.test_errors": 190 });
+ * assert.deepEqual(all, { "clean.test_accuracy": 0.981, "clean.test_errors": 190 });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function recordResults(path: string, updates: Results): Promise<Results> {
@@ -120,9 +133,7 @@ export async function recordResults(path: string, updates: Results): Promise<Res
   }
   const results = { ...await readResults(path), ...updates };
   await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(results, null, 2) + "\n");
-  await Deno.rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(results, null, 2) + "\n");
   return results;
 }
 
@@ -131,7 +142,10 @@ export async function recordResults(path: string, updates: Results): Promise<Res
  *
  * @example
  * ```ts
- * median([3, 1, 2, 10]); // 2.5
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(median([3, 1, 2, 10]), 2.5);
+ * assert.equal(median([3, 1, 2]), 2);
  * ```
  */
 export function median(values: readonly number[]): number {
@@ -153,7 +167,12 @@ function formatValue(value: number | null | undefined, format: StudyMetric["form
  *
  * @example
  * ```ts
- * await showHtml(htmlTable(["Metric", "Original", "This project"], resultRows(results)));
+ * import assert from "node:assert/strict";
+ *
+ * const rows = resultRows({ "clean.test_accuracy": 0.9797 });
+ * assert.deepEqual(rows[0], ["Clean model, clean test set", "97.96%", "97.97%"]);
+ * assert.deepEqual(rows[1], ["Clean model, test errors", "204", "—"]); // not measured yet
+ * // in a notebook: await showHtml(htmlTable(["Metric", "Original", "This project"], rows));
  * ```
  */
 export function resultRows(results: Results): string[][] {
@@ -169,7 +188,12 @@ export function resultRows(results: Results): string[][] {
  *
  * @example
  * ```ts
- * console.log(resultsText(await readResults("checkpoints/results.json")));
+ * import assert from "node:assert/strict";
+ *
+ * // deno task reproduce prints resultsText(await readResults("checkpoints/results.json"))
+ * const lines = resultsText({ "clean.test_errors": 203 }).split("\n");
+ * assert.match(lines[0], /^Metric +Original \(Keras\) +This project$/);
+ * assert.match(lines[3], /^Clean model, test errors +204 +203$/);
  * ```
  */
 export function resultsText(results: Results): string {

@@ -3,12 +3,13 @@
  *
  * @module
  */
+import { checkInteger } from "../checks.ts";
 import { STUDY_CONFIG } from "../config.ts";
 import { validationSplitAt } from "../data/splits.ts";
 import { evaluate } from "../evaluation/metrics.ts";
 import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-import { saveCheckpoint } from "./checkpoint.ts";
+import { saveModel, TRAINING_METADATA } from "./checkpoint_store.ts";
 import type { BatchProgress, History, TrainOptions } from "./types.ts";
 
 function checkInputs(x: Tensor, y: Tensor, what: string) {
@@ -22,16 +23,96 @@ function checkInputs(x: Tensor, y: Tensor, what: string) {
   }
 }
 
+/** The settings that fix a run's sequence of shuffles and dropout masks. */
+interface RunSettings {
+  seed: number;
+  shuffle: boolean;
+  batchSize: number;
+  /** Training samples per epoch. */
+  samples: number;
+}
+
+/**
+ * What train keeps in a checkpoint's model.json (`userDefinedMetadata.training`) to resume from
+ * it; the weights, the optimizer state and the dropout layers' mask counts are in the checkpoint
+ * itself.
+ */
+interface TrainingState extends RunSettings {
+  /** The epoch whose model the checkpoint holds. */
+  epoch: number;
+  /** The history up to that epoch. */
+  history: History;
+}
+
+/** The training state of a model loaded from a checkpoint that train wrote, checked. */
+function resumeState(model: LayersModel, settings: RunSettings, epochs: number): TrainingState {
+  const metadata = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
+  const state = metadata?.[TRAINING_METADATA] as TrainingState | undefined;
+  if (typeof state?.epoch !== "number" || typeof state.history?.loss !== "object") {
+    throw new Error(
+      "train: resume: expected a model that loadCheckpoint loaded from a checkpointDir of train " +
+        "(its model.json holds userDefinedMetadata.training), got a model without training state",
+    );
+  }
+  for (const key of ["seed", "shuffle", "batchSize", "samples"] as const) {
+    if (state[key] !== settings[key]) {
+      throw new Error(
+        `train: resume: ${key}: expected ${state[key]} as in the run that saved the checkpoint ` +
+          `(the same seed, shuffle, batchSize and training data continue its sequence), got ` +
+          `${settings[key]}`,
+      );
+    }
+  }
+  if (state.epoch > epochs) {
+    throw new Error(
+      `train: resume: epochs: expected at least ${state.epoch}, the checkpoint's epoch, got ${epochs}`,
+    );
+  }
+  return structuredClone(state);
+}
+
+/** The Error that stops a run whose loss is NaN or ±Infinity. */
+function diverged(what: string, value: number, checkpointDir: string | undefined, best: number) {
+  const kept = checkpointDir && best > 0
+    ? ` (${checkpointDir} keeps the model of epoch ${best})`
+    : "";
+  return new Error(
+    `train: ${what}: expected a finite number, got ${value}; training stopped and wrote no ` +
+      `checkpoint from this state${kept}`,
+  );
+}
+
 /**
  * Trains a compiled model on `x` [N, features] and one-hot `y` [N, classes].
  *
  * Shuffles with a seeded generator (tfjs's `fit` uses Math.random), so the same seed on the
  * same backend gives the same history. With `checkpointDir`, the model of the epoch with the
- * highest validation accuracy is saved there.
+ * highest validation accuracy is saved there, with the history so far and the run's settings.
+ *
+ * With `resume: true`, `model` is one that `loadCheckpoint` loaded from such a folder:
+ * training goes on after the checkpoint's epoch with the same sequence of shuffles and dropout
+ * masks, so the same seed, shuffle, batchSize and data give the same weights and history (seconds
+ * aside) as a run that was never interrupted; the returned history starts at epoch 1.
+ *
+ * Stops with an Error naming the epoch and step when the loss becomes NaN or ±Infinity, before
+ * any checkpoint is written from that state. An Error (or interrupt) in a callback leaves the
+ * best checkpoint so far intact.
  *
  * @example
  * ```ts
- * const history = await train(model, x, y, { epochs: 10, checkpointDir: "checkpoints/mlp_1" });
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend/init.ts";
+ * import { loadDataset } from "../data/dataset.ts";
+ * import { buildMlp } from "../model/mlp.ts";
+ * import { toTensors } from "../preprocessing/tensors.ts";
+ *
+ * await initBackend();
+ * const { x, y } = toTensors((await loadDataset({ dataset: "mnist", trainLimit: 1000 })).train);
+ * const dir = await Deno.makeTempDir(); // the notebooks use "checkpoints/mlp_1"
+ * const history = await train(buildMlp(), x, y, { epochs: 1, checkpointDir: `${dir}/mlp_1` });
+ * assert.equal(history.val_acc.length, 1); // validated on the last 200 images
+ * assert.equal(history.bestEpoch, 1); // so the model was saved to `${dir}/mlp_1`
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function train(
@@ -46,13 +127,10 @@ export async function train(
     validationSplit = STUDY_CONFIG.validationSplit,
     shuffle = true,
     seed = STUDY_CONFIG.seed,
+    resume = false,
   } = options;
-  if (!Number.isInteger(epochs) || epochs <= 0) {
-    throw new Error(`epochs ${epochs}: expected a positive integer`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new Error(`batchSize ${batchSize}: expected a positive integer`);
-  }
+  checkInteger("train: epochs", epochs, { min: 1 });
+  checkInteger("train: batchSize", batchSize, { min: 1 });
   checkInputs(x, y, "training data");
   if (options.validationData) checkInputs(...options.validationData, "validation data");
 
@@ -64,6 +142,8 @@ export async function train(
         `validation set: expected validationSplit > 0 or validationData`,
     );
   }
+  const settings: RunSettings = { seed, shuffle, batchSize, samples: n };
+  const resumed = resume ? resumeState(model, settings, epochs) : undefined;
   const owned: Tensor[] = [];
   const [xTrain, yTrain] = n === x.shape[0] ? [x, y] : [tf.slice(x, 0, n), tf.slice(y, 0, n)];
   if (xTrain !== x) owned.push(xTrain, yTrain);
@@ -75,7 +155,7 @@ export async function train(
 
   const random = createRandom(seed);
   const steps = Math.ceil(n / batchSize);
-  const history: History = {
+  const history: History = resumed?.history ?? {
     loss: [],
     acc: [],
     val_loss: [],
@@ -83,8 +163,13 @@ export async function train(
     seconds: [],
     bestEpoch: 0,
   };
+  const firstEpoch = (resumed?.epoch ?? 0) + 1;
+  // One permutation per epoch: a resumed run skips those of the epochs already done.
+  if (shuffle) {
+    for (let epoch = 1; epoch < firstEpoch; epoch++) shuffledIndices(n, random);
+  }
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
       const start = performance.now();
       const order = shuffle ? shuffledIndices(n, random) : undefined;
       await options.onEpochBegin?.({ epoch, epochs, steps });
@@ -101,6 +186,10 @@ export async function train(
         });
         const [loss, acc] = await model.trainOnBatch(xb, yb) as number[];
         tf.dispose([xb, yb]);
+        if (!Number.isFinite(loss)) {
+          const where = `training loss at epoch ${epoch}, step ${step} of ${steps}`;
+          throw diverged(where, loss, options.checkpointDir, history.bestEpoch);
+        }
         lossSum += loss * size;
         accSum += acc * size;
         seen += size;
@@ -120,13 +209,28 @@ export async function train(
       let savedTo: string | undefined;
       if (validation) {
         const { loss, accuracy } = await evaluate(model, ...validation, batchSize);
+        if (!Number.isFinite(loss)) {
+          const where = `validation loss after epoch ${epoch}`;
+          throw diverged(where, loss, options.checkpointDir, history.bestEpoch);
+        }
         history.val_loss.push(loss);
         history.val_acc.push(accuracy);
         const best = history.bestEpoch ? history.val_acc[history.bestEpoch - 1] : -Infinity;
         if (accuracy > best) {
           history.bestEpoch = epoch;
           if (options.checkpointDir) {
-            await saveCheckpoint(model, options.checkpointDir);
+            const state: TrainingState = {
+              ...settings,
+              epoch,
+              // This epoch's seconds so far: the save is not yet done.
+              history: {
+                ...history,
+                seconds: [...history.seconds, (performance.now() - start) / 1000],
+              },
+            };
+            await saveModel(model, options.checkpointDir, {
+              metadata: { [TRAINING_METADATA]: state },
+            });
             savedTo = options.checkpointDir;
           }
         }

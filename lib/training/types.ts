@@ -90,6 +90,18 @@ export interface TrainOptions extends TrainCallbacks {
   shuffle?: boolean;
   /** Seed of the shuffling (default 42). */
   seed?: number;
-  /** Folder that keeps the model with the best validation accuracy (default: none). */
+  /**
+   * Folder that keeps the model with the best validation accuracy (default: none), saved
+   * atomically with the history so far and the run's settings, so a run can resume from it.
+   */
   checkpointDir?: string;
+  /**
+   * Go on from the checkpoint that `model` was loaded from (default false): `model` must come
+   * from `loadCheckpoint(dir)` of a `checkpointDir` that train wrote, and seed, shuffle,
+   * batchSize and the data must be the run's. Training starts after the checkpoint's epoch with
+   * the same shuffles and dropout masks as the uninterrupted run, and the history returned
+   * starts at epoch 1, e.g.
+   * `train(await loadCheckpoint(dir), x, y, { checkpointDir: dir, resume: true })`.
+   */
+  resume?: boolean;
 }
