@@ -6,11 +6,13 @@ import {
   writeFileAtomic,
   type WriteStep,
 } from "../lib/atomic_write.ts";
+import { tempDir } from "./temp_dir.ts";
 
 const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 
 Deno.test("writeFileAtomic replaces a file whole, passing its steps in order", async () => {
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir("atomic-write-test-");
+  const dir = tmp.path;
   const path = join(dir, "results.json");
   await writeFileAtomic(path, "old\n");
   const steps: WriteStep[] = [];
@@ -28,7 +30,8 @@ Deno.test("writeFileAtomic replaces a file whole, passing its steps in order", a
 });
 
 Deno.test("a failed writeFileAtomic keeps the old file and removes its temporary file", async () => {
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir("atomic-write-test-");
+  const dir = tmp.path;
   const path = join(dir, "a.txt");
   await writeFileAtomic(path, "old");
   let temporary = "";
@@ -56,6 +59,7 @@ Deno.test("tempFileTarget tells temporary files from others; syncFolder syncs a 
   for (const name of ["model.json", ".model.json.tmp", "model.json.1-a.tmp", ".x.1-A.tmp"]) {
     assert.equal(tempFileTarget(name), undefined, name);
   }
-  await syncFolder(await Deno.makeTempDir());
+  await using tmp = await tempDir("atomic-write-test-");
+  await syncFolder(tmp.path);
   await assert.rejects(syncFolder("/nonexistent/folder"), Deno.errors.NotFound);
 });

@@ -17,6 +17,7 @@ import {
   tinyModel,
   versionValue,
 } from "./checkpoint_kill_child.ts";
+import { tempDir } from "./temp_dir.ts";
 
 await initBackend();
 
@@ -24,13 +25,17 @@ const CHILD = fileURLToPath(new URL("./checkpoint_kill_child.ts", import.meta.ur
 const KILLS_PER_STEP = 3;
 const RANDOM_KILLS = 60;
 
-/** A running child: its lines on stdout as they come, and how it ended. */
-class Child {
+/**
+ * A running child: its lines on stdout as they come, and how it ended. Disposing of it kills it
+ * if it still runs, so that a failed test leaves no child writing to its removed folder.
+ */
+class Child implements AsyncDisposable {
   readonly process: Deno.ChildProcess;
   readonly #lines: string[] = [];
   #waiting: (() => void) | undefined;
   readonly #stdout: Promise<void>;
   readonly #stderr: Promise<string>;
+  #ended = false;
 
   constructor(args: string[], env: Record<string, string> = {}) {
     const process = new Deno.Command(Deno.execPath(), {
@@ -41,6 +46,7 @@ class Child {
       stderr: "piped",
     }).spawn();
     this.process = process;
+    process.status.then(() => this.#ended = true);
     this.#stdout = (async () => {
       let rest = "";
       for await (const chunk of process.stdout.pipeThrough(new TextDecoderStream())) {
@@ -79,6 +85,12 @@ class Child {
   /** SIGKILL by pid, then the streams to their end. */
   async kill(): Promise<void> {
     Deno.kill(this.process.pid, "SIGKILL");
+    await this.finish();
+  }
+
+  /** Kills the child by its pid if it has not ended, then waits for the end and the streams. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#ended) Deno.kill(this.process.pid, "SIGKILL");
     await this.finish();
   }
 
@@ -124,7 +136,8 @@ async function assertVersion(model: LayersModel, version: number, reference: num
 
 Deno.test("checkpoint kill test: SIGKILL at every step of a save and at random moments", async () => {
   const started = performance.now();
-  const dir = join(await Deno.makeTempDir({ prefix: "ckpt-kill-" }), "tiny");
+  await using tmp = await tempDir("ckpt-kill-");
+  const dir = join(tmp.path, "tiny");
   const reference = tinyModel();
   await setVersion(reference, 0);
   const x = tinyInputs();
@@ -157,7 +170,7 @@ Deno.test("checkpoint kill test: SIGKILL at every step of a save and at random m
 
   for (const point of plan) {
     const first = committed + 1;
-    const child = new Child(
+    await using child = new Child(
       [dir, String(first)],
       point === "random" ? {} : { CHECKPOINT_KILL_STOP: point },
     );
@@ -224,8 +237,11 @@ Deno.test("checkpoint kill test: SIGKILL at every step of a save and at random m
 });
 
 Deno.test("two processes saving to one folder at once leave one whole version", async () => {
-  const dir = join(await Deno.makeTempDir({ prefix: "ckpt-kill-" }), "tiny");
-  const children = [new Child([dir, "1000", "25"]), new Child([dir, "2000", "25"])];
+  await using tmp = await tempDir("ckpt-kill-");
+  const dir = join(tmp.path, "tiny");
+  await using first = new Child([dir, "1000", "25"]);
+  await using second = new Child([dir, "2000", "25"]);
+  const children = [first, second];
   const x = tinyInputs();
   const reference = tinyModel();
   await setVersion(reference, 0);

@@ -5,6 +5,7 @@ import { initBackend } from "../lib/backend/init.ts";
 import { loadCheckpoint, saveCheckpoint } from "../lib/training/checkpoint.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
+import { type TempDir, tempDir } from "./temp_dir.ts";
 
 await initBackend();
 
@@ -18,9 +19,10 @@ async function trainedModel(steps = 3): Promise<[LayersModel, Tensor, Tensor]> {
   return [model, x, y];
 }
 
-async function tempCheckpoint(): Promise<[string, LayersModel, Tensor, Tensor]> {
+/** A trained model saved to the folder `mlp` in `tmp`, which the caller's `await using` removes. */
+async function tempCheckpoint(tmp: TempDir): Promise<[string, LayersModel, Tensor, Tensor]> {
   const [model, x, y] = await trainedModel();
-  const dir = join(await Deno.makeTempDir({ prefix: "ckpt-test-" }), "mlp");
+  const dir = join(tmp.path, "mlp");
   await saveCheckpoint(model, dir);
   return [dir, model, x, y];
 }
@@ -70,7 +72,8 @@ async function warnings(task: () => Promise<unknown>): Promise<string[]> {
 }
 
 Deno.test("a saved-then-loaded model predicts exactly what the original did", async () => {
-  const [dir, model, x] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model, x] = await tempCheckpoint(tmp);
   const files = names(dir);
   assert.equal(files.length, 2);
   assert.equal(files[0], "model.json");
@@ -82,7 +85,8 @@ Deno.test("a saved-then-loaded model predicts exactly what the original did", as
 });
 
 Deno.test("a checkpoint is a standard tfjs layers model: tfjs's own HTTP loader reads it", async () => {
-  const [dir, model, x] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model, x] = await tempCheckpoint(tmp);
   // tfjs's browser loader: fetches model.json, then the weights file its manifest names.
   const url = pathToFileURL(join(dir, "model.json")).href;
   const loaded = await tf.loadLayersModel(tf.io.http(url, { fetchFunc: fetch }));
@@ -90,7 +94,8 @@ Deno.test("a checkpoint is a standard tfjs layers model: tfjs's own HTTP loader 
 });
 
 Deno.test("the optimizer state is saved, so training resumes where it stopped", async () => {
-  const [dir, model, x, y] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model, x, y] = await tempCheckpoint(tmp);
   const loaded = await loadCheckpoint(dir);
   assert.equal(loaded.optimizer.getClassName(), "Adam");
   const saved = (await model.optimizer.getWeights()).map((w) => [...w.tensor.dataSync()]);
@@ -105,7 +110,8 @@ Deno.test("the optimizer state is saved, so training resumes where it stopped", 
 Deno.test("a loaded model trains on bit for bit like the saved one (Adam's accumulated betas too)", async () => {
   // After 24 steps tfjs's setWeights would compute β₂²⁵ with pow(), 1 ulp off the product.
   const [model, x, y] = await trainedModel(24);
-  const dir = join(await Deno.makeTempDir({ prefix: "ckpt-test-" }), "mlp");
+  await using tmp = await tempDir("ckpt-test-");
+  const dir = join(tmp.path, "mlp");
   await saveCheckpoint(model, dir);
   const loaded = await loadCheckpoint(dir);
   for (let i = 0; i < 30; i++) {
@@ -115,7 +121,8 @@ Deno.test("a loaded model trains on bit for bit like the saved one (Adam's accum
 });
 
 Deno.test("saving over a checkpoint replaces it whole and leaves no temporary file", async () => {
-  const [dir, model, x, y] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model, x, y] = await tempCheckpoint(tmp);
   const before = await weightsFile(dir);
   await model.trainOnBatch(x, y);
   await saveCheckpoint(model, dir);
@@ -130,7 +137,8 @@ Deno.test("saving over a checkpoint replaces it whole and leaves no temporary fi
 });
 
 Deno.test("an interrupted save keeps the previous checkpoint intact", async () => {
-  const [dir, , x] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, , x] = await tempCheckpoint(tmp);
   const before = predictions(await loadCheckpoint(dir), x);
   const failing = {
     save: (handler: { save: (a: object) => Promise<unknown> }) =>
@@ -149,7 +157,8 @@ Deno.test("an interrupted save keeps the previous checkpoint intact", async () =
 });
 
 Deno.test("saveCheckpoint refuses weights holding NaN or Infinity and keeps the checkpoint", async () => {
-  const [dir, model, x] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model, x] = await tempCheckpoint(tmp);
   const before = predictions(await loadCheckpoint(dir), x);
   const files = names(dir);
   const [kernel, bias] = model.layers[0].getWeights();
@@ -175,9 +184,10 @@ Deno.test("loadCheckpoint refuses a missing folder, a file, and an empty folder,
     loadCheckpoint("/nonexistent/ckpt"),
     /^Error: checkpoint folder not found: \/nonexistent\/ckpt$/,
   );
-  const empty = await Deno.makeTempDir();
-  await assert.rejects(loadCheckpoint(empty), /model\.json: not found; expected a checkpoint/);
-  const [dir] = await tempCheckpoint();
+  await using empty = await tempDir("ckpt-test-");
+  await assert.rejects(loadCheckpoint(empty.path), /model\.json: not found; expected a checkpoint/);
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir] = await tempCheckpoint(tmp);
   const modelPath = join(dir, "model.json");
   await assert.rejects(
     loadCheckpoint(modelPath),
@@ -197,7 +207,8 @@ Deno.test("loadCheckpoint refuses a missing folder, a file, and an empty folder,
 });
 
 Deno.test("loadCheckpoint refuses bad files, naming the file and what it expected", async (t) => {
-  const [dir] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir] = await tempCheckpoint(tmp);
   const modelPath = join(dir, "model.json");
   const json = JSON.parse(await Deno.readTextFile(modelPath));
   const weightsName = json.weightsManifest[0].paths[0];
@@ -314,7 +325,8 @@ Deno.test("loadCheckpoint refuses bad files, naming the file and what it expecte
 Deno.test("the next save and load remove what a crashed save left in the folder", async (t) => {
   for (const action of ["load", "save"]) {
     await t.step(action, async () => {
-      const [dir, model, x] = await tempCheckpoint();
+      await using tmp = await tempDir("ckpt-test-");
+      const [dir, model, x] = await tempCheckpoint(tmp);
       const current = await weightsFile(dir);
       const leftovers = [
         ".model.json.4242-abc123.tmp",
@@ -334,7 +346,8 @@ Deno.test("the next save and load remove what a crashed save left in the folder"
     });
   }
   await t.step("a folder whose first save crashed before its commit", async () => {
-    const dir = join(await Deno.makeTempDir({ prefix: "ckpt-test-" }), "mlp");
+    await using tmp = await tempDir("ckpt-test-");
+    const dir = join(tmp.path, "mlp");
     await Deno.mkdir(dir);
     await Deno.writeTextFile(join(dir, "weights-0123456789abcdef.bin"), "never committed");
     await Deno.writeTextFile(join(dir, ".model.json.4242-abc123.tmp"), "partial");
@@ -345,14 +358,16 @@ Deno.test("the next save and load remove what a crashed save left in the folder"
 });
 
 Deno.test("leftovers of the earlier scheme's crashed saves are recovered or removed", async (t) => {
-  const [source, model, x, y] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [source, model, x, y] = await tempCheckpoint(tmp);
   const expected = predictions(model, x);
   await model.trainOnBatch(x, y);
   const newerSource = join(source, "..", "newer");
   await saveCheckpoint(model, newerSource);
   const newer = predictions(model, x);
+  // Each step's parent folder is a fresh one inside tmp, removed with it.
   const parentWith = async (entries: Record<string, string>) => {
-    const parent = await Deno.makeTempDir({ prefix: "ckpt-test-" });
+    const parent = await Deno.makeTempDir({ dir: tmp.path, prefix: "parent-" });
     for (const [name, from] of Object.entries(entries)) {
       await oldSchemeCopy(from, join(parent, name));
     }
@@ -429,7 +444,8 @@ Deno.test("leftovers of the earlier scheme's crashed saves are recovered or remo
 });
 
 Deno.test("saves to one folder at the same time take turns: the folder holds one of them, whole", async () => {
-  const [dir, model, x] = await tempCheckpoint();
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model, x] = await tempCheckpoint(tmp);
   const other = small();
   const versions = [predictions(model, x), predictions(other, x)];
   const saves = Array.from({ length: 10 }, (_, i) => saveCheckpoint(i % 2 ? other : model, dir));

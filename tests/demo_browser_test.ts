@@ -31,6 +31,7 @@ import type { LayersModel } from "../lib/tf.ts";
 import { alive } from "../scripts/jupyter.ts";
 import { CHROMIUM, CHROMIUM_MISSING, launchChromium, SHOTS } from "./chromium.ts";
 import { type DemoProcess, startDemoProcess } from "./demo_fixtures.ts";
+import { tempDir } from "./temp_dir.ts";
 
 /** Test digits traced with the mouse, and how many of their predictions must match Deno's. */
 const TRACED = 100;
@@ -215,8 +216,8 @@ Deno.test({
   async fn() {
     assert.ok(CHROMIUM, "CI must run the demo browser test: Chromium is missing");
     await Deno.mkdir(SHOTS, { recursive: true });
-    const root = await Deno.makeTempDir({ prefix: "demo-browser-test-" });
-    const dir = join(root, "mlp_1");
+    await using tmp = await tempDir("demo-browser-test-");
+    const dir = join(tmp.path, "mlp_1");
     let browser: Browser | undefined;
     let demo: DemoProcess | undefined;
     try {
@@ -304,7 +305,6 @@ Deno.test({
       }
     } finally {
       await closeAll(browser, demo);
-      await Deno.remove(root, { recursive: true });
     }
   },
 });
@@ -315,8 +315,8 @@ Deno.test({
   async fn() {
     assert.ok(CHROMIUM, "CI must run the demo browser test: Chromium is missing");
     await Deno.mkdir(SHOTS, { recursive: true });
-    const root = await Deno.makeTempDir({ prefix: "demo-browser-test-" });
-    const dir = join(root, "mlp_1");
+    await using tmp = await tempDir("demo-browser-test-");
+    const dir = join(tmp.path, "mlp_1");
     let browser: Browser | undefined;
     let demo: DemoProcess | undefined;
     try {
@@ -370,7 +370,6 @@ Deno.test({
       assert.deepEqual(opened.errors, [], "errors on the page");
     } finally {
       await closeAll(browser, demo);
-      await Deno.remove(root, { recursive: true });
     }
   },
 });

@@ -11,31 +11,41 @@ import { FASHION_MNIST_FIT, MNIST_FIT } from "../demo/preprocess.ts";
 import { type DemoServer, pageConfig, startDemoServer } from "../demo/server.ts";
 import { embeddedConfig, rawRequest, startDemoProcess } from "./demo_fixtures.ts";
 import { ROOT } from "./notebook_fixtures.ts";
+import { tempDir } from "./temp_dir.ts";
 
 const SCRIPT = "console.log('the page script');";
 const SECRET = "secret beside the checkpoint";
 const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
-/** A temp folder holding secret.txt and a checkpoint folder `mlp` with model.json, weights.bin. */
+/**
+ * A temp folder `root` holding secret.txt and a checkpoint folder `dir` (`mlp`) with model.json
+ * and weights.bin; disposing of it (`await using`) removes it.
+ */
 async function fakeCheckpoint(
   manifestPaths: string[] = ["weights.bin"],
   metadata?: Record<string, unknown>,
-): Promise<{ root: string; dir: string }> {
-  const root = await Deno.makeTempDir({ prefix: "demo-server-test-" });
+): Promise<AsyncDisposable & { root: string; dir: string }> {
+  const tmp = await tempDir("demo-server-test-");
+  const root = tmp.path;
   const dir = join(root, "mlp");
-  await Deno.mkdir(dir);
-  await Deno.writeTextFile(join(root, "secret.txt"), SECRET);
-  await Deno.writeTextFile(join(dir, "weights.bin"), "WEIGHTS");
-  await Deno.writeTextFile(join(dir, "other.bin"), SECRET);
-  await Deno.writeTextFile(
-    join(dir, "model.json"),
-    JSON.stringify({
-      modelTopology: { class_name: "Sequential", config: { layers: [] } },
-      weightsManifest: [{ paths: manifestPaths, weights: [] }],
-      ...(metadata ? { userDefinedMetadata: metadata } : {}),
-    }),
-  );
-  return { root, dir };
+  try {
+    await Deno.mkdir(dir);
+    await Deno.writeTextFile(join(root, "secret.txt"), SECRET);
+    await Deno.writeTextFile(join(dir, "weights.bin"), "WEIGHTS");
+    await Deno.writeTextFile(join(dir, "other.bin"), SECRET);
+    await Deno.writeTextFile(
+      join(dir, "model.json"),
+      JSON.stringify({
+        modelTopology: { class_name: "Sequential", config: { layers: [] } },
+        weightsManifest: [{ paths: manifestPaths, weights: [] }],
+        ...(metadata ? { userDefinedMetadata: metadata } : {}),
+      }),
+    );
+  } catch (error) {
+    await tmp[Symbol.asyncDispose]();
+    throw error;
+  }
+  return { root, dir, [Symbol.asyncDispose]: () => tmp[Symbol.asyncDispose]() };
 }
 
 async function withServer(
@@ -52,7 +62,8 @@ async function withServer(
 }
 
 Deno.test("the demo serves its page, its script and the checkpoint's model.json and weights", async () => {
-  const { root, dir } = await fakeCheckpoint();
+  await using checkpoint = await fakeCheckpoint();
+  const { dir } = checkpoint;
   await withServer(dir, async ({ port, url }) => {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const page = await rawRequest(port, "/");
@@ -77,11 +88,11 @@ Deno.test("the demo serves its page, its script and the checkpoint's model.json 
     const head = await rawRequest(port, "/demo.js", { method: "HEAD" });
     assert.deepEqual([head.status, head.body], [200, ""]);
   });
-  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("the demo refuses ../ paths, encoded or not, other files and other hosts", async () => {
-  const { root, dir } = await fakeCheckpoint();
+  await using checkpoint = await fakeCheckpoint();
+  const { root, dir } = checkpoint;
   await withServer(dir, async ({ port }) => {
     const refused = [
       "/checkpoint/../secret.txt",
@@ -118,7 +129,6 @@ Deno.test("the demo refuses ../ paths, encoded or not, other files and other hos
     const otherHost = await rawRequest(port, "/checkpoint/model.json", { host: "evil.example" });
     assert.equal(otherHost.status, 403);
   });
-  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("the demo serves no weight file that leaves the checkpoint folder", async () => {
@@ -128,7 +138,7 @@ Deno.test("the demo serves no weight file that leaves the checkpoint folder", as
   ) {
     assert.ok(!isServableName(name), name);
   }
-  const outside = await fakeCheckpoint(["../secret.txt"]);
+  await using outside = await fakeCheckpoint(["../secret.txt"]);
   const state = await inspectCheckpoint(outside.dir);
   assert.ok(!state.ready && state.problem.includes(`names the weight file "../secret.txt"`));
   await withServer(outside.dir, async ({ port }) => {
@@ -139,19 +149,18 @@ Deno.test("the demo serves no weight file that leaves the checkpoint folder", as
     }
   });
   // A link inside the folder that points out of it is not served either.
-  const linked = await fakeCheckpoint(["link.bin"]);
+  await using linked = await fakeCheckpoint(["link.bin"]);
   await Deno.symlink(join(linked.root, "secret.txt"), join(linked.dir, "link.bin"));
   const linkState = await inspectCheckpoint(linked.dir);
   assert.ok(!linkState.ready && linkState.problem.includes("link.bin"));
   await withServer(linked.dir, async ({ port }) => {
     assert.equal((await rawRequest(port, "/checkpoint/link.bin")).status, 404);
   });
-  await Deno.remove(outside.root, { recursive: true });
-  await Deno.remove(linked.root, { recursive: true });
 });
 
 Deno.test("without a checkpoint the page says so and names notebook 04, which makes one", async () => {
-  const root = await Deno.makeTempDir({ prefix: "demo-server-test-" });
+  await using tmp = await tempDir("demo-server-test-");
+  const root = tmp.path;
   const cases: [string, () => Promise<void>, RegExp][] = [
     ["missing", async () => {}, /there is no checkpoint folder .*missing/],
     ["empty", () => Deno.mkdir(join(root, "empty")), /the folder .*empty holds no model\.json/],
@@ -173,7 +182,6 @@ Deno.test("without a checkpoint the page says so and names notebook 04, which ma
       assert.equal((await rawRequest(port, "/checkpoint/model.json")).status, 404);
     }, { checkpointLabel: name });
   }
-  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("class names: --dataset, then model.json's metadata, then MLP_DATASET, then MNIST's", async () => {
@@ -202,18 +210,18 @@ Deno.test("class names: --dataset, then model.json's metadata, then MLP_DATASET,
   const named = chooseClasses({ metadata: { classNames: ["cat", "dog"] } });
   assert.deepEqual(named.names, ["cat", "dog"]);
 
-  const { root, dir } = await fakeCheckpoint(["weights.bin"], { dataset: "fashion-mnist" });
+  await using checkpoint = await fakeCheckpoint(["weights.bin"], { dataset: "fashion-mnist" });
+  const { dir } = checkpoint;
   const config = pageConfig(await inspectCheckpoint(dir), { checkpoint: dir, script: "" });
   assert.equal(config.datasetTitle, "Fashion-MNIST");
   assert.deepEqual(config.fit, FASHION_MNIST_FIT);
-  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("deno task demo prints its URL and says in the terminal when there is no checkpoint", async () => {
   const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
   assert.equal(tasks.demo, "deno run --allow-all demo/main.ts");
-  const root = await Deno.makeTempDir({ prefix: "demo-server-test-" });
-  const demo = await startDemoProcess(["--checkpoint", join(root, "mlp_1")]);
+  await using tmp = await tempDir("demo-server-test-");
+  const demo = await startDemoProcess(["--checkpoint", join(tmp.path, "mlp_1")]);
   try {
     const log = demo.log();
     assert.match(log, /Draw a digit: the demo is serving at\n\n {4}http:\/\/127\.0\.0\.1:\d+\//);
@@ -227,7 +235,6 @@ Deno.test("deno task demo prints its URL and says in the terminal when there is 
     assert.ok(script.body.includes("SeededDropout"), "the bundle registers SeededDropout");
   } finally {
     await demo.stop();
-    await Deno.remove(root, { recursive: true });
   }
   const bad = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", `${ROOT}demo/main.ts`, "--dataset", "cifar"],

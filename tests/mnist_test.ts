@@ -9,6 +9,7 @@ import {
   mnistPackageDir,
 } from "../lib/data/mnist.ts";
 import { idxBytes, patternImages, writeDataset } from "./idx_fixtures.ts";
+import { tempDir } from "./temp_dir.ts";
 
 function labelCounts(labels: Uint8Array): number[] {
   const counts = new Array(10).fill(0);
@@ -48,12 +49,12 @@ Deno.test("loadFashionMnist reads Debian's gzip files: 60,000 / 10,000 with clas
 
 Deno.test("loadMnist({ dir }) reads raw and .gz files alike", async () => {
   for (const gz of [false, true]) {
-    const dir = await writeDataset({}, gz);
+    await using written = await writeDataset({}, gz);
+    const dir = written.path;
     const data = await loadMnist({ dir });
     assert.deepEqual([...data.train.labels], [5, 0, 4, 1, 9]);
     assert.deepEqual([...data.test.labels], [7, 2, 1]);
     assert.deepEqual(data.train.images, patternImages(5));
-    await Deno.remove(dir, { recursive: true });
   }
 });
 
@@ -87,19 +88,19 @@ Deno.test("loadMnist refuses bad data folders with the file and the problem", as
   ];
   for (const [what, files, message] of cases) {
     await t.step(what, async () => {
-      const dir = await writeDataset(files);
+      await using written = await writeDataset(files);
+      const dir = written.path;
       await assert.rejects(loadMnist({ dir }), message);
-      await Deno.remove(dir, { recursive: true });
     });
   }
 });
 
 Deno.test("a .gz data file that is not gzip is refused by name", async () => {
-  const dir = await writeDataset({}, true);
+  await using written = await writeDataset({}, true);
+  const dir = written.path;
   const path = join(dir, `${IDX_FILES.trainLabels}.gz`);
   await Deno.writeFile(path, idxBytes(0x801, [5], new Uint8Array(5)));
   await assert.rejects(loadMnist({ dir }), /train-labels-idx1-ubyte\.gz: not gzip data/);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a missing data folder says where the files are expected and how to get them", async () => {
@@ -114,7 +115,8 @@ Deno.test("a missing data folder says where the files are expected and how to ge
 });
 
 Deno.test("a data file whose SHA-256 does not match is refused, nothing returned", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "mnist-sha-" });
+  await using tmp = await tempDir("mnist-sha-test-");
+  const dir = tmp.path;
   for (const name of Object.values(IDX_FILES)) {
     await Deno.copyFile(join(mnistPackageDir(), name), join(dir, name));
   }
@@ -128,5 +130,4 @@ Deno.test("a data file whose SHA-256 does not match is refused, nothing returned
       `t10k-labels-idx1-ubyte: SHA-256 [0-9a-f]{64} does not match the expected ${MNIST_SHA256.testLabels}`,
     ),
   );
-  await Deno.remove(dir, { recursive: true });
 });

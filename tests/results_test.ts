@@ -8,9 +8,11 @@ import {
   resultsText,
   STUDY_METRICS,
 } from "../lib/evaluation/results.ts";
+import { tempDir } from "./temp_dir.ts";
 
 Deno.test("recordResults merges into the file and readResults reads it back", async () => {
-  const path = join(await Deno.makeTempDir(), "sub", "results.json");
+  await using tmp = await tempDir("results-test-");
+  const path = join(tmp.path, "sub", "results.json");
   assert.deepEqual(await readResults(path), {});
   await recordResults(path, { "clean.test_accuracy": 0.98 });
   const all = await recordResults(path, { "clean.test_errors": 200 });
@@ -22,7 +24,8 @@ Deno.test("recordResults merges into the file and readResults reads it back", as
 });
 
 Deno.test("readResults refuses corrupt files, naming them", async () => {
-  const path = join(await Deno.makeTempDir(), "results.json");
+  await using tmp = await tempDir("results-test-");
+  const path = join(tmp.path, "results.json");
   await Deno.writeTextFile(path, "{");
   await assert.rejects(readResults(path), /results\.json: corrupt JSON/);
   await Deno.writeTextFile(path, '{"a": "b"}');

@@ -11,6 +11,7 @@ import { type LayersModel, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
 import type { BatchProgress, EpochProgress, History } from "../lib/training/types.ts";
 import { terminalProgress } from "../lib/display/progress_terminal.ts";
+import { tempDir } from "./temp_dir.ts";
 
 await initBackend();
 const mnist = await loadMnist();
@@ -37,7 +38,8 @@ Deno.test("the same seed on the same backend gives the same history; another see
 Deno.test("train takes Keras's validation split, reports progress and keeps the best checkpoint", async () => {
   const before = tf.memory().numTensors;
   const { x, y } = toTensors(firstSamples(mnist.train, 1000));
-  const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
+  await using tmp = await tempDir("train-test-");
+  const dir = join(tmp.path, "best");
   const batches: BatchProgress[] = [];
   const epochs: EpochProgress[] = [];
   const calls: string[] = [];
@@ -105,7 +107,8 @@ Deno.test("train refuses mismatched inputs and bad settings", async () => {
 
 Deno.test("terminalProgress prints each epoch's header and a Keras-like summary line", async () => {
   const { x, y } = toTensors(firstSamples(mnist.train, 300));
-  const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
+  await using tmp = await tempDir("train-test-");
+  const dir = join(tmp.path, "best");
   const lines: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]) => void lines.push(args.join(" "));
@@ -136,7 +139,8 @@ const weightsOf = (model: LayersModel) => model.getWeights().map((w) => [...w.da
 
 Deno.test("train stops when the loss becomes NaN, naming epoch and step, and writes no checkpoint", async (t) => {
   const { x, y } = toTensors(firstSamples(mnist.train, 500));
-  const root = await Deno.makeTempDir({ prefix: "train-test-" });
+  await using tmp = await tempDir("train-test-");
+  const root = tmp.path;
 
   await t.step("NaN in the data: step 3 of epoch 1, no checkpoint at all", async () => {
     const pixels = x.dataSync().slice();
@@ -193,7 +197,8 @@ Deno.test("train stops when the loss becomes NaN, naming epoch and step, and wri
 
 Deno.test("an interrupted run keeps its best checkpoint, and resume ends exactly where the uninterrupted run ends", async () => {
   const { x, y } = toTensors(firstSamples(mnist.train, 1000));
-  const root = await Deno.makeTempDir({ prefix: "train-test-" });
+  await using tmp = await tempDir("train-test-");
+  const root = tmp.path;
   const settings = { epochs: 5, batchSize: 100, seed: 7 };
   const withoutSeconds = (h: History) => ({ ...h, seconds: h.seconds.length });
 
@@ -251,7 +256,8 @@ Deno.test("an interrupted run keeps its best checkpoint, and resume ends exactly
 
 Deno.test("resume refuses a model without training state and a run with other settings", async () => {
   const { x, y } = toTensors(firstSamples(mnist.train, 300));
-  const dir = join(await Deno.makeTempDir({ prefix: "train-test-" }), "best");
+  await using tmp = await tempDir("train-test-");
+  const dir = join(tmp.path, "best");
   await train(buildMlp({ seed: 4 }), x, y, {
     epochs: 1,
     batchSize: 100,
