@@ -44,6 +44,10 @@ export interface Config {
   backend?: BackendName;
   /** The data set (`MLP_DATASET`, default "mnist"). */
   dataset: DatasetName;
+  /** Seeds of notebook 06, from `seed` in steps of 1000 (`MLP_SEEDS`, default 5, at least 2). */
+  seeds: number;
+  /** Keep notebook 06's models of every seed in checkpoints/seeds/ (`MLP_KEEP_SEEDS=1`). */
+  keepSeeds: boolean;
 }
 
 /** The original study's settings, with seed 42. */
@@ -57,6 +61,8 @@ export const STUDY_CONFIG: Readonly<Config> = Object.freeze({
   noiseStd: 0.1,
   seed: 42,
   dataset: "mnist",
+  seeds: 5,
+  keepSeeds: false,
 });
 
 function integer(name: string, value: string, min: 0 | 1): number {
@@ -108,6 +114,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (testLimit !== undefined) config.testLimit = testLimit;
   const backend = loadBackendChoice(env);
   if (backend !== undefined) config.backend = backend;
+  const seeds = envInteger(env, "MLP_SEEDS", 1);
+  if (seeds === 1) throw envError("MLP_SEEDS", "1", "an integer ≥ 2 (a spread needs two runs)");
+  config.seeds = seeds ?? config.seeds;
+  config.keepSeeds = (envChoice(env, "MLP_KEEP_SEEDS", ["0", "1"]) ?? "0") === "1";
   return config;
 }
 

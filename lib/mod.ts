@@ -39,15 +39,18 @@ export { train } from "./training/train.ts";
 export type { History, TrainOptions } from "./training/types.ts";
 
 export { confusionMatrix, evaluate, misclassified, predictClasses } from "./evaluation/metrics.ts";
-export { median, recordResults, resultRows } from "./evaluation/results.ts";
+export { median, recordResults, resultRows, STUDY_METRICS } from "./evaluation/results.ts";
 export { robustnessCurve } from "./evaluation/robustness.ts";
+export { pairedDifference, seedList, summarize, tQuantile, verdict } from "./evaluation/seeds.ts";
 
 export { barChartSvg, heatmapSvg, lineChartSvg } from "./pictures/charts.ts";
 export { annotatedDigitSvg, digitsWithTitlesSvg } from "./pictures/digits.ts";
+export { dotPlotSvg } from "./pictures/dot_plot.ts";
 export { modelDiagramSvg } from "./pictures/model_diagram.ts";
 export { digitGridPng, digitPng } from "./pictures/png.ts";
 export { htmlTable } from "./pictures/tables.ts";
 
 export { accuracyCurveSvg, notebookProgress } from "./display/progress_notebook.ts";
 export { terminalProgress } from "./display/progress_terminal.ts";
-export { showFigure, showHtml, showPng, showText } from "./display/show.ts";
+export { progressHtml, progressText } from "./display/progress_html.ts";
+export { liveOutput, showFigure, showHtml, showPng, showText } from "./display/show.ts";

@@ -1,5 +1,5 @@
 /**
- * `deno task reproduce`: installs what is missing (see setup.ts), executes the five notebooks in
+ * `deno task reproduce`: installs what is missing (see setup.ts), executes the six notebooks in
  * order, in place, then prints this project's results beside the original study's, leaves them
  * in checkpoints/results.json and copies the README's figures (PNG) from the notebooks into docs/.
  *
@@ -22,9 +22,22 @@ import { executeNotebook } from "./execute_notebook.ts";
 import { setup } from "./setup.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const NOTEBOOKS = ["01_explore", "02_preprocess", "03_model", "04_train", "05_noise"];
+const NOTEBOOKS = [
+  "01_explore",
+  "02_preprocess",
+  "03_model",
+  "04_train",
+  "05_noise",
+  "06_seeds",
+];
 const RESULTS = `${root}checkpoints/results.json`;
-const QUICK_VARIABLES = ["MLP_EPOCHS", "MLP_BATCH_SIZE", "MLP_TRAIN_LIMIT", "MLP_TEST_LIMIT"];
+const QUICK_VARIABLES = [
+  "MLP_EPOCHS",
+  "MLP_BATCH_SIZE",
+  "MLP_TRAIN_LIMIT",
+  "MLP_TEST_LIMIT",
+  "MLP_SEEDS",
+];
 
 /** The Jupyter tag of a cell whose PNG output is a README figure. */
 export const README_FIGURE_TAG = "readme-figure";

@@ -28,6 +28,7 @@ const FIGURES: Record<string, number> = {
   "03_model": 1,
   "04_train": 4,
   "05_noise": 7,
+  "06_seeds": 2,
 };
 
 const notebookApp = await output("jupyter", ["notebook", "--version"]);

@@ -84,9 +84,9 @@ function assertOutputs(name: string, outputs: Output[], expected: Record<string,
   }
 }
 
-Deno.test("the five notebooks run in quick mode with their pictures, tables and accuracy", async () => {
+Deno.test("the six notebooks run in quick mode with their pictures, tables and accuracy", async () => {
   const before = await committedNotebooks();
-  const { outputs, results } = await runQuick(NOTEBOOKS, { MLP_DATASET: "mnist" });
+  const { outputs, results } = await runQuick(NOTEBOOKS, { MLP_DATASET: "mnist", MLP_SEEDS: "2" });
   assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 });
   assertOutputs("02_preprocess", outputs.get("02_preprocess")!, {
     "image/png": 1,
@@ -109,8 +109,50 @@ Deno.test("the five notebooks run in quick mode with their pictures, tables and 
     results["leaky.best_val_accuracy"] > results["robust.best_val_accuracy"],
     "the leak inflates validation accuracy",
   );
+  assertSeeds(outputs.get("06_seeds")!, results);
   assert.deepEqual(await committedNotebooks(), before, "the committed notebooks were rewritten");
 });
+
+/** 06 in quick mode (2 seeds): its tables, its two dot plots, its verdicts and its results. */
+function assertSeeds(outputs: Output[], results: Record<string, number>) {
+  assertOutputs("06_seeds", outputs, { "image/png": 2, "text/html": 5 });
+  const all = allText(outputs);
+  assert.match(all, /seeds: 42, 1042\n/);
+  assert.match(all, /Done: 2 seeds × 4 models in \d+ s/);
+  assert.match(all, /Mean ± sd \(2 seeds\)/);
+  assert.match(all, /Original inside the range\?/);
+  assert.match(all, /Paired differences over 2 seeds/);
+  const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
+    text(o.data!["text/plain"])
+  );
+  assert.deepEqual(figures, ["Accuracy over 2 seeds", "Paired differences, seed by seed"]);
+  const verdicts = all.split("\n").filter((line) => line.startsWith("• "));
+  assert.equal(verdicts.length, 4, `verdict lines: ${verdicts.join("\n")}`);
+  for (const line of verdicts) {
+    assert.match(line, /: (beyond seed noise|not distinguishable from seed noise)/);
+    assert.match(line, /95% CI −?\d+\.\d\d to −?\d+\.\d\d/);
+  }
+  assert.match(verdicts[3], /^• The leak inflates validation accuracy by/);
+  // Memory does not grow with the seeds: the same tensors are held after each.
+  const memory = all.match(/Memory after each seed.*?<\/table>/s)?.[0] ?? "";
+  const held = [...memory.matchAll(/<tr><td[^>]*>\d+<\/td><td[^>]*>(\d+)<\/td>/g)].map((m) => m[1]);
+  assert.equal(held.length, 2, `memory table: ${memory}`);
+  assert.equal(held[0], held[1], "tensors held after each seed");
+  assert.equal(results["seeds.count"], 2);
+  for (const seed of [42, 1042]) {
+    assert.ok(results[`seeds.${seed}.clean.test_accuracy`] > 0.85);
+    assert.ok(results[`seeds.${seed}.robust.noisy_test_accuracy`] > 0.8);
+  }
+  // Seed 42 is notebook 05's run: the same numbers.
+  assert.equal(
+    results["seeds.42.robust.clean_test_accuracy"],
+    results["robust.clean_test_accuracy"],
+  );
+  assert.equal(results["seeds.42.leaky.best_val_accuracy"], results["leaky.best_val_accuracy"]);
+  assert.equal(results["seeds.42.clean.test_accuracy"], results["clean.test_accuracy"]);
+  const low = results["seeds.diff.leak.val_inflation.low"];
+  assert.ok(low <= results["seeds.diff.leak.val_inflation.mean"], `CI low ${low}`);
+}
 
 Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {
   const { outputs, results } = await runQuick(["01_explore", "04_train"], {

@@ -6,3 +6,4 @@
 export * from "./metrics.ts";
 export * from "./results.ts";
 export * from "./robustness.ts";
+export * from "./seeds.ts";

@@ -5,6 +5,7 @@
  */
 export * from "./charts.ts";
 export * from "./digits.ts";
+export * from "./dot_plot.ts";
 export * from "./model_diagram.ts";
 export * from "./pixels.ts";
 export * from "./png.ts";
