@@ -265,3 +265,42 @@ blasTest(
     }
   },
 );
+
+blasTest(
+  "buildMlp's model trains in one pass on blas, bit for bit as tfjs's own step (MNIST batches)",
+  async () => {
+    const previous = tf.getBackend();
+    await tf.setBackend("blas");
+    try {
+      const { x, y } = toTensors(firstSamples((await loadMnist()).train, 612));
+      const run = async (fused: boolean) => {
+        const model = buildMlp();
+        // Without the instance's train function, the prototype's — tfjs's own step — runs.
+        if (!fused) {
+          delete (model as unknown as { model: Record<string, unknown> }).model.makeTrainFunction;
+        }
+        const outputs = [];
+        for (const [start, size] of [[0, 256], [256, 256], [512, 100], [0, 256]]) {
+          const [xb, yb] = [tf.slice(x, start, size), tf.slice(y, start, size)];
+          outputs.push(await model.trainOnBatch(xb, yb));
+          tf.dispose([xb, yb]);
+        }
+        const [xb, yb] = [tf.slice(x, 0, 256), tf.slice(y, 0, 256)];
+        const kernels = (await tf.profile(() => model.trainOnBatch(xb, yb))).kernels;
+        tf.dispose([xb, yb]);
+        const matMuls = kernels.filter((k) => k.name === "BatchMatMul").length;
+        assert.equal(matMuls > 0, !fused, `${matMuls} BatchMatMul kernels with fused = ${fused}`);
+        const weights = model.getWeights().map((w) => [...w.dataSync()]);
+        const calls = model.layers.map((l) => l.getConfig().calls);
+        model.dispose();
+        return { outputs, weights, calls };
+      };
+      const fused = await run(true);
+      assert.deepEqual(fused, await run(false));
+      assert.deepEqual(fused.calls, [undefined, 5, undefined, 5, undefined]);
+      tf.dispose([x, y]);
+    } finally {
+      if (previous) await tf.setBackend(previous);
+    }
+  },
+);

@@ -3,7 +3,11 @@
  *
  * @module
  */
-import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
+import {
+  fuseCrossentropy,
+  fusedAdam,
+  fuseDenseTraining,
+} from "@mnist-mlp/tfjs-backend-blas/training";
 import { checkInteger, checkNumber } from "../checks.ts";
 import { STUDY_CONFIG } from "../config.ts";
 import { NUM_CLASSES } from "../preprocessing/tensors.ts";
@@ -86,5 +90,6 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
     metrics: ["accuracy"],
   });
   fuseCrossentropy(model);
+  fuseDenseTraining(model);
   return model;
 }

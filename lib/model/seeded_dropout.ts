@@ -72,10 +72,14 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return input;
-    const keep = 1 - this.rate;
     const mask = new Float32Array(input.size);
-    fillMask(mask, (Math.imul(this.seed, 0x9e3779b1) + this.#calls++) | 0, keep);
+    this.fillDropoutMask(mask);
     return tf.tidy(() => tf.mul(input, tf.tensor(mask, input.shape)));
+  }
+
+  /** Fills `mask` with the next training call's factors (0 or 1/keep) and advances the sequence. */
+  fillDropoutMask(mask: Float32Array): void {
+    fillMask(mask, (Math.imul(this.seed, 0x9e3779b1) + this.#calls++) | 0, 1 - this.rate);
   }
 
   override getConfig() {

@@ -22,6 +22,7 @@ import {
   fuseCrossentropy,
   fusedAdam,
   type FusedAdamOptimizer,
+  fuseDenseTraining,
 } from "@mnist-mlp/tfjs-backend-blas/training";
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from "node:path";
 import { syncFolder, tempFileTarget, writeFileAtomic, type WriteStep } from "../atomic_write.ts";
@@ -626,8 +627,9 @@ function restoreAccumulatedBetas(adam: FusedAdamOptimizer, beta1: number, beta2:
 
 /**
  * Gives a loaded model the training setup `buildMlp` gives a new one, so it trains on exactly as
- * the saved model would have: fused cross-entropy, and its Adam (moments, step count and
- * accumulated betas) moved into `fusedAdam` (tfjs's own Adam off the blas backend).
+ * the saved model would have: fused cross-entropy, its Adam (moments, step count and
+ * accumulated betas) moved into `fusedAdam` (tfjs's own Adam off the blas backend), and the
+ * one-pass training step of a dense stack.
  */
 async function restoreTraining(model: LayersModel): Promise<void> {
   if (model.loss === "categoricalCrossentropy" && model.outputs.length === 1) {
@@ -648,6 +650,7 @@ async function restoreTraining(model: LayersModel): Promise<void> {
   adam.dispose();
   model.optimizer = fused;
   restoreAccumulatedBetas(fused, beta1, beta2);
+  fuseDenseTraining(model);
 }
 
 /** Loads the checkpoint in `dir` as a compiled model with its optimizer state (see checkpoint.ts). */

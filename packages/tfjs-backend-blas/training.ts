@@ -36,11 +36,14 @@
 import {
   AdamOptimizer,
   backend,
+  dispose,
   engine,
   getBackend,
   getKernel,
   mul,
+  scalar,
   type Tensor,
+  tensor,
   tidy,
   util,
   Variable,
@@ -48,6 +51,7 @@ import {
   zerosLike,
 } from "@tensorflow/tfjs-core";
 import { BlasBackend } from "./backend_blas.ts";
+import { type DenseSpec, DenseStep, type DenseValues } from "./dense_step.ts";
 import { ADAM_UPDATE, adamLoop, type AdamUpdateAttrs } from "./kernels/AdamUpdate.ts";
 import { ACCURACY } from "./kernels/CategoricalAccuracy.ts";
 import { CROSSENTROPY } from "./kernels/CategoricalCrossentropy.ts";
@@ -345,5 +349,207 @@ export function fuseCrossentropy(model: { readonly loss?: unknown }): boolean {
       entry[0] = fusedAccuracy(entry[0]);
     }
   });
+  return true;
+}
+
+/** A weight of a tfjs-layers layer, as `layer.trainableWeights` holds it. */
+interface LayerWeight {
+  readonly shape: readonly (number | null)[];
+  read(): Variable;
+}
+
+/** The public face of a tfjs-layers layer that {@linkcode fuseDenseTraining} reads. */
+interface LayerLike {
+  readonly name: string;
+  readonly trainable: boolean;
+  readonly trainableWeights: LayerWeight[];
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+}
+
+/**
+ * A dropout layer whose masks the fused step can draw: `fillDropoutMask` fills an array with the
+ * factors (0 or 1/keep) that its next training call would multiply by, and advances its sequence.
+ */
+export interface MaskedDropout {
+  readonly rate: number;
+  fillDropoutMask(mask: Float32Array): void;
+}
+
+/** A tfjs-layers train function: [inputs, targets] → [loss, ...metrics]. */
+type TrainFunction = (data: Tensor[]) => Tensor[];
+
+/** The fields of a compiled tfjs-layers LayersModel that {@linkcode fuseDenseTraining} uses. */
+interface TrainableModel {
+  makeTrainFunction(): TrainFunction;
+  collectedTrainableWeights: LayerWeight[];
+  metricsNames: string[];
+  optimizer: unknown;
+}
+
+/** Whether `x` has the train-function fields of a compiled tfjs 4 LayersModel. */
+function isTrainableModel(x: unknown): x is TrainableModel {
+  const fields = x as Partial<Record<keyof TrainableModel, unknown>> | null;
+  return typeof fields?.makeTrainFunction === "function" &&
+    Array.isArray(fields.collectedTrainableWeights) && Array.isArray(fields.metricsNames);
+}
+
+/** The layers as a dense stack, or why they are not one. */
+function denseStack(layers: readonly LayerLike[]): DenseSpec[] | string {
+  const specs: DenseSpec[] = [];
+  for (const layer of layers) {
+    const kind = layer.getClassName();
+    if (kind === "InputLayer") continue;
+    const config = layer.getConfig();
+    const dropout = layer as unknown as Partial<MaskedDropout>;
+    if (typeof dropout.rate === "number" && dropout.rate === 0 && kind.endsWith("Dropout")) {
+      continue;
+    }
+    if (typeof dropout.fillDropoutMask === "function" && typeof dropout.rate === "number") {
+      const last = specs.at(-1);
+      if (last === undefined || last.dropout !== undefined) {
+        return `${layer.name}: dropout only right after a dense layer`;
+      }
+      last.dropout = (mask) => dropout.fillDropoutMask!(mask);
+      continue;
+    }
+    if (kind !== "Dense") return `${layer.name}: a ${kind} layer`;
+    const activation = config.activation;
+    if (activation !== "relu" && activation !== "linear" && activation !== "softmax") {
+      return `${layer.name}: activation ${String(activation)}`;
+    }
+    const extras = ["kernelRegularizer", "biasRegularizer", "activityRegularizer"]
+      .concat(["kernelConstraint", "biasConstraint"])
+      .filter((key) => config[key] != null);
+    if (extras.length > 0) return `${layer.name}: ${extras.join(", ")}`;
+    if (!layer.trainable) return `${layer.name}: not trainable`;
+    const [kernel] = layer.trainableWeights;
+    specs.push({
+      inputs: kernel.shape[0]!,
+      units: kernel.shape[1]!,
+      bias: config.useBias === true,
+      activation,
+    });
+  }
+  if (
+    specs.length === 0 ||
+    specs.some((s, i) => (s.activation === "softmax") !== (i === specs.length - 1))
+  ) {
+    return "expected dense layers ending in one softmax layer";
+  }
+  return specs;
+}
+
+/** Models whose train function this file replaced. */
+const fusedModels = new WeakSet<object>();
+
+/**
+ * Makes a compiled tfjs-layers Sequential of Dense layers (relu or linear; the last softmax),
+ * each optionally followed by a dropout layer that implements {@linkcode MaskedDropout}, trained
+ * with {@linkcode fusedAdam} on categorical cross-entropy, run each training batch — in `fit`,
+ * `fitDataset` and `trainOnBatch` — as one pass on the blas backend ({@linkcode DenseStep}): the
+ * same gradients as tfjs's backward pass on blas, without its tape and ~80 kernel calls. On any
+ * other backend, with sample weights or other dtypes, with an optimizer other than
+ * {@linkcode fusedAdam}'s, or after a compile with another loss or metrics, tfjs's own train
+ * function runs. Returns true when fused; false when the model is not such a stack, or (after a
+ * one-line notice) when this tfjs-layers lacks the fields it uses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import * as tfl from "@tensorflow/tfjs-layers";
+ * import { registerBlasBackend } from "./register_backend.ts";
+ *
+ * const blas = registerBlasBackend();
+ * await tf.setBackend(blas.registered ? blas.name : "cpu"); // elsewhere tfjs's own step
+ * const model = tfl.sequential();
+ * model.add(tfl.layers.dense({ inputShape: [4], units: 8, activation: "relu" }));
+ * model.add(tfl.layers.dense({ units: 3, activation: "softmax" }));
+ * model.compile({ optimizer: fusedAdam(0.01), loss: "categoricalCrossentropy" });
+ * assert.equal(fuseDenseTraining(model), true);
+ * const [loss] = await model.trainOnBatch(tf.ones([2, 4]), tf.oneHot([0, 1], 3)) as number[];
+ * assert.ok(Number.isFinite(loss));
+ * ```
+ */
+export function fuseDenseTraining(model: { readonly loss?: unknown }): boolean {
+  const inner = (model as { model?: unknown }).model ?? model;
+  const layers = (model as { layers?: unknown }).layers;
+  if (fusedModels.has(inner)) return true;
+  if (!isTrainableModel(inner)) {
+    notice(
+      "dense",
+      `fuseDenseTraining: this tfjs-layers model lacks the fields of tfjs ${TFJS_CHECKED} ` +
+        `(makeTrainFunction, collectedTrainableWeights, metricsNames); training with tfjs's own step`,
+    );
+    return false;
+  }
+  if (!Array.isArray(layers)) return false;
+  const specs = denseStack(layers as LayerLike[]);
+  const metrics = inner.metricsNames.slice(1);
+  if (
+    typeof specs === "string" || model.loss !== "categoricalCrossentropy" ||
+    metrics.some((name) => name !== "acc")
+  ) {
+    return false;
+  }
+  const weights = (layers as LayerLike[]).filter((l) => l.getClassName() === "Dense")
+    .map((l) => l.trainableWeights);
+  const order = weights.flat();
+  if (
+    order.length !== inner.collectedTrainableWeights.length ||
+    order.some((w) => !inner.collectedTrainableWeights.includes(w))
+  ) {
+    return false;
+  }
+  const original = inner.makeTrainFunction.bind(inner);
+  let step: DenseStep | undefined;
+  inner.makeTrainFunction = () => {
+    const tfjsStep = original();
+    return (data: Tensor[]) => {
+      const blas = backend();
+      const optimizer = inner.optimizer;
+      const recompiled = model.loss !== "categoricalCrossentropy" ||
+        inner.metricsNames.length !== metrics.length + 1;
+      if (
+        !(blas instanceof BlasBackend) || !(optimizer instanceof FusedAdamOptimizer) || recompiled
+      ) {
+        return tfjsStep(data);
+      }
+      const [x, y] = data;
+      const xs = blas.floatValues(x);
+      const ys = blas.floatValues(y);
+      const vars = inner.collectedTrainableWeights.map((w) => w.read());
+      const values = vars.map((v) => blas.floatValues(v));
+      if (
+        data.length !== 2 || xs === undefined || ys === undefined || x.rank !== 2 ||
+        values.some((v) => v === undefined)
+      ) {
+        return tfjsStep(data);
+      }
+      step ??= new DenseStep(blas.blas, specs, blas.epsilon());
+      const byWeight = new Map(inner.collectedTrainableWeights.map((w, i) => [w, values[i]!]));
+      const layerValues: DenseValues[] = weights.map(([kernel, bias]) => ({
+        kernel: byWeight.get(kernel)!,
+        bias: bias && byWeight.get(bias),
+      }));
+      const result = step.run(xs, ys, layerValues);
+      const gradientOf = new Map<LayerWeight, Float32Array>();
+      weights.forEach(([kernel, bias], l) => {
+        gradientOf.set(kernel, result.gradients[l].kernel);
+        if (bias) gradientOf.set(bias, result.gradients[l].bias!);
+      });
+      const gradients = inner.collectedTrainableWeights.map((w, i) => ({
+        name: vars[i].name,
+        tensor: tensor(gradientOf.get(w)!, vars[i].shape, "float32"),
+      }));
+      optimizer.applyGradients(gradients);
+      dispose(gradients.map((g) => g.tensor));
+      const outputs = [scalar(result.loss)];
+      if (metrics.length > 0) outputs.push(scalar(result.accuracy));
+      return outputs;
+    };
+  };
+  fusedModels.add(inner);
   return true;
 }

@@ -1,0 +1,333 @@
+/**
+ * One training step of a stack of dense layers — hidden layers with relu or linear activation,
+ * each optionally followed by dropout, then a softmax output trained with categorical
+ * cross-entropy — in one pass over preallocated arrays: the forward pass, the mean loss and
+ * accuracy, and the gradient of every kernel and bias. It computes, operation by operation, what
+ * the blas backend's kernels compute for the same tfjs-layers model (each intermediate rounded to
+ * float32 where a tensor would hold it, sums in the same order), so the gradients equal those of
+ * tfjs's own backward pass on blas, without its tape, its intermediate tensors and its ~80 kernel
+ * calls per step. It knows nothing of tfjs: {@linkcode fuseDenseTraining} in `training.ts` wires
+ * it into a model.
+ *
+ * @module
+ */
+import type { Blas } from "./blas_library.ts";
+
+/** One dense layer of the stack: y = activation(x · kernel + bias), kernel [inputs, units]. */
+export interface DenseSpec {
+  /** Inputs of the layer. */
+  inputs: number;
+  /** Units (outputs) of the layer. */
+  units: number;
+  /** Whether the layer has a bias. */
+  bias: boolean;
+  /** Activation: relu or linear for hidden layers; the last layer is softmax. */
+  activation: "relu" | "linear" | "softmax";
+  /** Fills a [batch · units] array with this step's dropout factors (0 or 1/keep), if any. */
+  dropout?: (mask: Float32Array) => void;
+}
+
+/** The values of one dense layer's kernel [inputs, units] and bias [units] for a step. */
+export interface DenseValues {
+  kernel: Float32Array;
+  bias?: Float32Array;
+}
+
+/** What a step returns: the mean loss and accuracy, and gradients in the layers' order. */
+export interface DenseStepResult {
+  /** Mean categorical cross-entropy of the batch, as tfjs's Mean kernel rounds it. */
+  loss: number;
+  /** Fraction of rows whose arg-max matches the label's. */
+  accuracy: number;
+  /** Per layer: the kernel's gradient [inputs, units] and the bias's [units] (if any). */
+  gradients: DenseValues[];
+}
+
+/** Per-batch-size arrays of a step: activations, gates, deltas, gradients. */
+interface Buffers {
+  /** Per layer: its output [batch, units] (after activation and dropout). */
+  outputs: Float32Array[];
+  /** Per hidden layer: its dropout factors [batch, units], or undefined without dropout. */
+  masks: (Float32Array | undefined)[];
+  /** Per layer: the loss's gradient at its pre-activation [batch, units]. */
+  deltas: Float32Array[];
+  /** Per layer: the kernel's and bias's gradients. */
+  gradients: DenseValues[];
+  /** Per-row losses [batch]. */
+  losses: Float32Array;
+}
+
+/**
+ * A training step for one stack of dense layers, reusing its arrays from step to step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findBlasLibrary, openBlas } from "./blas_library.ts";
+ *
+ * const library = findBlasLibrary();
+ * if (library !== undefined) {
+ *   const step = new DenseStep(openBlas(library), [
+ *     { inputs: 2, units: 2, bias: true, activation: "softmax" },
+ *   ]);
+ *   const x = Float32Array.of(1, 0, 0, 1); // [2, 2]
+ *   const y = Float32Array.of(1, 0, 0, 1); // one-hot [2, 2]
+ *   const values = [{ kernel: new Float32Array(4), bias: new Float32Array(2) }];
+ *   const { loss, accuracy, gradients } = step.run(x, y, values);
+ *   assert.ok(Math.abs(loss - Math.log(2)) < 1e-6); // uniform predictions
+ *   assert.equal(accuracy, 0.5); // ties go to class 0
+ *   assert.deepEqual([...gradients[0].bias!], [0, 0]);
+ * }
+ * ```
+ */
+export class DenseStep {
+  readonly #blas: Blas;
+  readonly #layers: readonly DenseSpec[];
+  readonly #epsilon: number;
+  readonly #buffers = new Map<number, Buffers>();
+
+  /** A step for `layers` (the last one softmax) with the loss's clipping `epsilon`. */
+  constructor(blas: Blas, layers: readonly DenseSpec[], epsilon = 1e-7) {
+    if (layers.length === 0 || layers.at(-1)!.activation !== "softmax") {
+      throw new Error("DenseStep: expected dense layers ending in a softmax layer");
+    }
+    layers.forEach((layer, i) => {
+      if (i > 0 && layer.inputs !== layers[i - 1].units) {
+        throw new Error(
+          `DenseStep: layer ${i} expected ${layers[i - 1].units} inputs, got ${layer.inputs}`,
+        );
+      }
+      if (i < layers.length - 1 && layer.activation === "softmax") {
+        throw new Error(`DenseStep: layer ${i}: softmax only as the last layer`);
+      }
+    });
+    this.#blas = blas;
+    this.#layers = layers;
+    this.#epsilon = epsilon;
+  }
+
+  #buffersFor(batch: number): Buffers {
+    let buffers = this.#buffers.get(batch);
+    if (buffers === undefined) {
+      const layers = this.#layers;
+      buffers = {
+        outputs: layers.map((l) => new Float32Array(batch * l.units)),
+        masks: layers.map((l) => l.dropout ? new Float32Array(batch * l.units) : undefined),
+        deltas: layers.map((l) => new Float32Array(batch * l.units)),
+        gradients: layers.map((l) => ({
+          kernel: new Float32Array(l.inputs * l.units),
+          bias: l.bias ? new Float32Array(l.units) : undefined,
+        })),
+        losses: new Float32Array(batch),
+      };
+      this.#buffers.set(batch, buffers);
+    }
+    return buffers;
+  }
+
+  /**
+   * Runs one step on inputs x [batch, inputs] and one-hot labels y [batch, classes] with the
+   * layers' current `values`; draws each dropout layer's mask once. The returned gradient arrays
+   * are reused by the next step of the same batch size.
+   */
+  run(x: Float32Array, y: Float32Array, values: readonly DenseValues[]): DenseStepResult {
+    const layers = this.#layers;
+    const inputs = layers[0].inputs;
+    const batch = x.length / inputs;
+    if (!Number.isInteger(batch) || batch === 0 || y.length !== batch * layers.at(-1)!.units) {
+      throw new Error(
+        `DenseStep: expected x [batch, ${inputs}] and y [batch, ${layers.at(-1)!.units}], ` +
+          `got ${x.length} and ${y.length} values`,
+      );
+    }
+    const b = this.#buffersFor(batch);
+    const blas = this.#blas;
+    layers.forEach((layer, l) => {
+      const input = l === 0 ? x : b.outputs[l - 1];
+      const out = b.outputs[l];
+      blas.sgemm(false, false, batch, layer.units, layer.inputs, input, values[l].kernel, out);
+      const bias = values[l].bias;
+      if (bias !== undefined) addRows(out, bias);
+      if (layer.activation === "relu") relu(out);
+      const mask = b.masks[l];
+      if (mask !== undefined) {
+        layer.dropout!(mask);
+        for (let i = 0; i < out.length; i++) out[i] *= mask[i];
+      }
+    });
+    const last = layers.length - 1;
+    const probabilities = b.outputs[last];
+    softmaxRows(probabilities, layers[last].units);
+    const loss = this.#lossAndGradient(y, probabilities, b.losses, b.deltas[last], batch);
+    const accuracy = accuracyOf(y, probabilities, layers[last].units);
+    for (let l = last; l >= 0; l--) {
+      const layer = layers[l];
+      const delta = b.deltas[l];
+      const input = l === 0 ? x : b.outputs[l - 1];
+      const g = b.gradients[l];
+      blas.sgemm(true, false, layer.inputs, layer.units, batch, input, delta, g.kernel);
+      if (g.bias !== undefined) sumColumns(delta, g.bias);
+      if (l === 0) continue;
+      const inputDelta = b.deltas[l - 1];
+      blas.sgemm(
+        false,
+        true,
+        batch,
+        layer.inputs,
+        layer.units,
+        delta,
+        values[l].kernel,
+        inputDelta,
+      );
+      backThroughActivation(inputDelta, b.outputs[l - 1], b.masks[l - 1], layers[l - 1]);
+    }
+    return { loss, accuracy, gradients: b.gradients };
+  }
+
+  /**
+   * Per-row cross-entropy of `p` against `t` into `losses`, the gradient of their mean at the
+   * softmax's input into `delta`; returns the mean. Mirrors the blas kernels
+   * BlasCategoricalCrossentropy(Grad), Mean and tfjs's Softmax gradient.
+   */
+  #lossAndGradient(
+    t: Float32Array,
+    p: Float32Array,
+    losses: Float32Array,
+    delta: Float32Array,
+    batch: number,
+  ): number {
+    const k = p.length / batch;
+    const epsilon = this.#epsilon;
+    const lo = Math.fround(epsilon);
+    const hi = Math.fround(1 - epsilon);
+    const upstream = Math.fround(1 / batch);
+    let total = 0;
+    const count = Math.fround(batch);
+    for (let row = 0, start = 0; row < batch; row++, start += k) {
+      const s = rowSum(p, start, k);
+      let sum = 0;
+      let dSum = 0;
+      for (let j = start; j < start + k; j++) {
+        const q = Math.fround(p[j] / s);
+        const c = clip(q, epsilon, 1 - epsilon);
+        sum += Math.fround(t[j] * Math.fround(Math.log(c)));
+        const dLog = Math.fround(Math.fround(-upstream * t[j]) / c);
+        const dq = q >= lo && q <= hi ? dLog : 0;
+        delta[j] = dq / s;
+        dSum += Math.fround(dq * p[j]);
+      }
+      losses[row] = -Math.fround(sum);
+      total += Math.fround(losses[row] / count);
+      const dS = -Math.fround(Math.fround(dSum) / Math.fround(s * s));
+      // The softmax's gradient: dy·y − sum(dy·y)·y, each product a float32 tensor.
+      let dotSum = 0;
+      for (let j = start; j < start + k; j++) {
+        const dy = Math.fround(delta[j] + dS);
+        delta[j] = Math.fround(dy * p[j]);
+        dotSum += delta[j];
+      }
+      const dot = Math.fround(dotSum);
+      for (let j = start; j < start + k; j++) delta[j] -= Math.fround(dot * p[j]);
+    }
+    return Math.fround(total);
+  }
+}
+
+/** out [rows, n] += bias [n], row by row. */
+function addRows(out: Float32Array, bias: Float32Array): void {
+  const n = bias.length;
+  for (let row = 0; row < out.length; row += n) {
+    for (let j = 0; j < n; j++) out[row + j] += bias[j];
+  }
+}
+
+/** max(x, 0) in place, NaN kept (as the blas relu kernel). */
+function relu(x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!(v > 0) && v === v) x[i] = 0;
+  }
+}
+
+/** Softmax of each row of x [rows, k] in place, as the blas Softmax kernel. */
+function softmaxRows(x: Float32Array, k: number): void {
+  for (let row = 0; row < x.length; row += k) {
+    let max = -Infinity;
+    for (let j = row; j < row + k; j++) if (x[j] > max) max = x[j];
+    let sum = 0;
+    for (let j = row; j < row + k; j++) {
+      x[j] = Math.exp(x[j] - max);
+      sum += x[j];
+    }
+    const total = Math.fround(sum);
+    for (let j = row; j < row + k; j++) x[j] /= total;
+  }
+}
+
+/** Sum of p[start, start + k), rounded to float32. */
+function rowSum(p: Float32Array, start: number, k: number): number {
+  let sum = 0;
+  for (let j = start; j < start + k; j++) sum += p[j];
+  return Math.fround(sum);
+}
+
+/** x clipped to [lo, hi], as a float32. */
+function clip(x: number, lo: number, hi: number): number {
+  return Math.fround(x > hi ? hi : x < lo ? lo : x);
+}
+
+/** Index of the first largest value of x[start, start + k). */
+function argMax(x: Float32Array, start: number, k: number): number {
+  let max = x[start];
+  let index = 0;
+  for (let j = 1; j < k; j++) {
+    if (x[start + j] > max) {
+      max = x[start + j];
+      index = j;
+    }
+  }
+  return index;
+}
+
+/** Mean over rows of whether t's and p's arg-max agree, as the Mean kernel rounds it. */
+function accuracyOf(t: Float32Array, p: Float32Array, k: number): number {
+  const rows = p.length / k;
+  const count = Math.fround(rows);
+  let total = 0;
+  for (let start = 0; start < p.length; start += k) {
+    total += Math.fround(+(argMax(t, start, k) === argMax(p, start, k)) / count);
+  }
+  return Math.fround(total);
+}
+
+/** out [n] = the column sums of x [rows, n], accumulated in float64 as the blas Sum kernel. */
+function sumColumns(x: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  const acc = new Float64Array(n);
+  for (let row = 0; row < x.length; row += n) {
+    for (let j = 0; j < n; j++) acc[j] += x[row + j];
+  }
+  out.set(acc);
+}
+
+/**
+ * The gradient at a hidden layer's output, `delta` [batch, units], taken back through its
+ * dropout and activation in place. tfjs multiplies by dropout's factor, then by relu's step (1
+ * where the output is positive); one product by factor × step gives the same float32 values,
+ * signed zeros included, without a branch.
+ */
+function backThroughActivation(
+  delta: Float32Array,
+  output: Float32Array,
+  mask: Float32Array | undefined,
+  layer: DenseSpec,
+): void {
+  const relu = layer.activation === "relu";
+  if (mask !== undefined && relu) {
+    for (let i = 0; i < delta.length; i++) delta[i] *= mask[i] * +(output[i] > 0);
+  } else if (mask !== undefined) {
+    for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
+  } else if (relu) {
+    for (let i = 0; i < delta.length; i++) delta[i] *= +(output[i] > 0);
+  }
+}

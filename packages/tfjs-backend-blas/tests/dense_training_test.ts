@@ -1,0 +1,161 @@
+/**
+ * The one-pass training step (`fuseDenseTraining`): on blas it gives tfjs's own step's losses,
+ * metrics, weights and Adam state bit for bit, in `trainOnBatch` and `fit`; it leaves models it
+ * cannot run to tfjs, and runs tfjs's step off blas or with another optimizer.
+ */
+import assert from "node:assert/strict";
+import * as core from "@tensorflow/tfjs-core";
+import * as layers from "@tensorflow/tfjs-layers";
+import { fusedAdam, fuseDenseTraining, type MaskedDropout } from "../training.ts";
+import { blasTest, values } from "./compare.ts";
+
+const tf = { ...core, ...layers };
+type Tensor = core.Tensor;
+type Sequential = layers.Sequential;
+
+/** Dropout with a mask sequence that depends only on the call count: [batch, …] → [batch, …]. */
+class CountedDropout extends tf.layers.Layer implements MaskedDropout {
+  static className = "CountedDropout";
+  readonly rate = 0.25;
+  calls = 0;
+
+  fillDropoutMask(mask: Float32Array): void {
+    const call = this.calls++;
+    for (let i = 0; i < mask.length; i++) mask[i] = (i * 7 + call * 3) % 4 === 0 ? 0 : 4 / 3;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training) return input;
+    const mask = new Float32Array(input.size);
+    this.fillDropoutMask(mask);
+    return tf.tidy(() => tf.mul(input, tf.tensor(mask, input.shape)));
+  }
+}
+
+/** A seeded stack: relu + dropout, linear without bias + dropout, softmax; compiled. */
+function stack(optimizer: () => core.Optimizer = () => fusedAdam(0.01)): Sequential {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [6],
+        units: 8,
+        activation: "relu",
+        kernelInitializer: init(1),
+      }),
+      new CountedDropout({}),
+      tf.layers.dense({ units: 5, useBias: false, kernelInitializer: init(2) }),
+      new CountedDropout({}),
+      tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: init(3) }),
+    ],
+  });
+  model.compile({ optimizer: optimizer(), loss: "categoricalCrossentropy", metrics: ["acc"] });
+  return model;
+}
+
+/** x [n, 6] and one-hot y [n, 3] from a seed. */
+function batch(n: number, seed: number): [Tensor, Tensor] {
+  const labels = Array.from(values([n], seed), (v) => Math.floor(v * 3) % 3);
+  return [tf.tensor(values([n, 6], seed + 1), [n, 6]), tf.cast(tf.oneHot(labels, 3), "float32")];
+}
+
+/** Every weight and Adam's state, as arrays. */
+async function state(model: Sequential): Promise<number[][]> {
+  const adam = await model.optimizer.getWeights();
+  const read = [...model.getWeights(), ...adam.map((w) => w.tensor)].map((t) =>
+    Array.from(t.dataSync())
+  );
+  tf.dispose(adam[0].tensor);
+  return read;
+}
+
+/** Outputs of `trainOnBatch` on batches of 8, 8 and 5 rows, twice, then the state. */
+async function trainOnBatches(model: Sequential): Promise<[number[][], number[][]]> {
+  const outputs: number[][] = [];
+  for (let i = 0; i < 6; i++) {
+    const [x, y] = batch(i % 3 === 2 ? 5 : 8, 10 * i);
+    outputs.push(await model.trainOnBatch(x, y) as number[]);
+    tf.dispose([x, y]);
+  }
+  return [outputs, await state(model)];
+}
+
+blasTest(
+  "fuseDenseTraining on blas: tfjs's own step's losses, weights and Adam state",
+  async () => {
+    await tf.setBackend("blas");
+    const own = stack();
+    const fused = stack();
+    assert.equal(fuseDenseTraining(fused), true);
+    const expected = await trainOnBatches(own);
+    const actual = await trainOnBatches(fused);
+    assert.deepEqual(actual, expected);
+    assert.ok(expected[0].every(([loss]) => Number.isFinite(loss)));
+    own.dispose();
+    fused.dispose();
+  },
+);
+
+blasTest("fuseDenseTraining on blas: fit gives tfjs's own history and weights", async () => {
+  await tf.setBackend("blas");
+  const [x, y] = batch(40, 5);
+  const fit = async (model: Sequential) => {
+    const { history } = await model.fit(x, y, {
+      epochs: 3,
+      batchSize: 16,
+      validationSplit: 0.25,
+      shuffle: false,
+    });
+    return [history, await state(model)];
+  };
+  const own = stack();
+  const fused = stack();
+  fuseDenseTraining(fused);
+  assert.deepEqual(await fit(fused), await fit(own));
+  tf.dispose([x, y]);
+  own.dispose();
+  fused.dispose();
+});
+
+blasTest("fuseDenseTraining runs tfjs's step with another optimizer and off blas", async () => {
+  for (const backend of ["blas", "cpu"]) {
+    await tf.setBackend(backend);
+    const sgd = () => tf.train.sgd(0.1);
+    const own = stack(backend === "blas" ? sgd : () => fusedAdam(0.01));
+    const fused = stack(backend === "blas" ? sgd : () => fusedAdam(0.01));
+    assert.equal(fuseDenseTraining(fused), true);
+    assert.deepEqual(await trainOnBatches(fused), await trainOnBatches(own), backend);
+    own.dispose();
+    fused.dispose();
+  }
+  await tf.setBackend("blas");
+});
+
+Deno.test("fuseDenseTraining leaves other models to tfjs, and fusing twice is fusing once", () => {
+  const dense = (
+    units: number,
+    activation: "relu" | "sigmoid" | "softmax",
+    inputShape?: number[],
+  ) => tf.layers.dense({ units, activation, ...(inputShape ? { inputShape } : {}) });
+  const compiled = (model: Sequential, loss = "categoricalCrossentropy", metrics = ["acc"]) => {
+    model.compile({ optimizer: fusedAdam(), loss, metrics });
+    return model;
+  };
+  const others = [
+    compiled(tf.sequential({ layers: [dense(4, "sigmoid", [3]), dense(2, "softmax")] })),
+    compiled(tf.sequential({
+      layers: [dense(4, "relu", [3]), tf.layers.dropout({ rate: 0.5 }), dense(2, "softmax")],
+    })),
+    compiled(tf.sequential({ layers: [dense(4, "relu", [3]), dense(2, "relu")] })),
+    compiled(tf.sequential({ layers: [dense(2, "softmax", [3])] }), "meanSquaredError"),
+    compiled(tf.sequential({ layers: [dense(2, "softmax", [3])] }), undefined, ["mse"]),
+  ];
+  assert.deepEqual(others.map((m) => fuseDenseTraining(m)), [false, false, false, false, false]);
+  const model = compiled(tf.sequential({
+    layers: [dense(4, "relu", [3]), tf.layers.dropout({ rate: 0 }), dense(2, "softmax")],
+  }));
+  assert.equal(fuseDenseTraining(model), true);
+  assert.equal(fuseDenseTraining(model), true);
+  [...others, model].forEach((m) => m.dispose());
+});
