@@ -1,18 +1,19 @@
 /**
  * Training benchmark: the study's MLP on real MNIST, per tfjs backend, against PyTorch.
  *
- * Each backend trains in its own subprocess (bench/run_backend.ts, so its peak memory is its own)
- * with lib/training/train.ts and the study's settings (`STUDY_CONFIG`, see bench/options.ts):
- * 48,000 training images and the last 12,000 as validation, batch 256, seeded shuffling.
- * An epoch's time includes its validation pass. The cpu backend (a minute or two per epoch)
- * trains only 20 steps on 6,400 images and its epoch time is extrapolated linearly to 60,000.
- * PyTorch (bench/torch_mlp.py, when a python3 imports torch) trains the same model with the same
- * settings, passed as arguments, and as many threads as BLAS: `MLP_BLAS_THREADS`, default all
- * cores.
+ * Each run trains in its own subprocess (bench/run_backend.ts, so its peak memory is its own)
+ * with the study's settings (`STUDY_CONFIG`, see bench/options.ts): 48,000 training images and
+ * the last 12,000 as validation, batch 256. An epoch's time includes its validation pass. blas
+ * runs twice per thread count: the project's `train` (seeded shuffling, best-only checkpoints
+ * off) and tfjs-layers' own `model.fit` on a `buildMlp()` model. The other backends run `train`.
+ * The cpu backend (a minute or two per epoch) trains only 20 steps on 6,400 images and its epoch
+ * time is extrapolated linearly to 60,000. PyTorch (bench/torch_mlp.py, when a python3 imports
+ * torch) trains the same model with the same settings, passed as arguments, at each thread count.
+ * The ratios compare blas's best (fastest thread count) with PyTorch's best.
  *
  * ```sh
- * deno task bench      # blas, wasm, wasm-plain, cpu, then PyTorch if present
- * BENCH_BACKENDS=blas,wasm BENCH_EPOCHS=3 MLP_BLAS_THREADS=1 deno task bench
+ * deno task bench      # blas (train, fit) at 1 and all threads, wasm, wasm-plain, cpu, PyTorch
+ * BENCH_BACKENDS=blas BENCH_EPOCHS=3 BENCH_THREADS=2 deno task bench
  * BENCH_PYTHON=/usr/bin/python3 deno task bench       # that Python, which must import torch
  * deno run --allow-all bench/bench.ts --profile blas  # per-kernel times of 20 training steps
  * ```
@@ -22,11 +23,11 @@
  * @module
  */
 import { blasThreads } from "../lib/config.ts";
-import { benchBackends, benchEpochs, benchPython } from "./options.ts";
+import { benchBackends, benchEpochs, benchPython, benchThreads } from "./options.ts";
 import { runProfile } from "./profile.ts";
 import { findTorchPython, runTorch, type TorchResult } from "./pytorch.ts";
 import { benchReport, printReport, writeReport } from "./report.ts";
-import { type BackendResult, measureBackend, runBackend } from "./run_backend.ts";
+import { type BackendResult, runBackend, type TrainPath } from "./run_backend.ts";
 
 /** The run's settings from the environment; an invalid variable stops the bench, named. */
 async function readOptions() {
@@ -35,7 +36,7 @@ async function readOptions() {
       epochs: benchEpochs(),
       backends: benchBackends(),
       python: await findTorchPython(benchPython()),
-      threads: blasThreads(),
+      threads: benchThreads(),
     };
   } catch (error) {
     console.error((error as Error).message);
@@ -45,11 +46,7 @@ async function readOptions() {
 
 /** Runs every backend, then PyTorch, and writes and prints the report. */
 async function main(): Promise<void> {
-  const [mode, backend, epochsArg] = Deno.args;
-  if (mode === "--worker") { // the former subprocess entry, kept: bench/run_backend.ts is it now
-    console.log(JSON.stringify(await measureBackend(backend, Number(epochsArg))));
-    return;
-  }
+  const [mode, backend] = Deno.args;
   if (mode === "--profile") {
     await runProfile(backend ?? "blas");
     return;
@@ -58,22 +55,32 @@ async function main(): Promise<void> {
   const results: BackendResult[] = [];
   const skipped: Record<string, string> = {};
   for (const name of backends) {
-    console.log(`training on ${name}…`);
-    try {
-      results.push(await runBackend(name, epochs));
-    } catch (error) {
-      skipped[name] = (error as Error).message.split("\n")[0];
-      console.log(`  skipped: ${skipped[name]}`);
+    const runs: [TrainPath, number][] = name === "blas"
+      ? (["train", "fit"] as const).flatMap((path) =>
+        threads.map((t) => [path, t] as [TrainPath, number])
+      )
+      : [["train", blasThreads()]];
+    for (const [path, t] of runs) {
+      const label = name === "blas" ? `${name} ${path}, ${t} thread${t > 1 ? "s" : ""}` : name;
+      console.log(`training on ${label}…`);
+      try {
+        results.push(await runBackend(name, epochs, path, t));
+      } catch (error) {
+        skipped[label] = (error as Error).message.split("\n")[0];
+        console.log(`  skipped: ${skipped[label]}`);
+      }
     }
   }
-  let torch: TorchResult | undefined;
+  const torch: TorchResult[] = [];
   if (python) {
-    console.log(`training with PyTorch (${python}, ${threads} threads)…`);
-    torch = await runTorch(python, epochs, threads);
+    for (const t of threads) {
+      console.log(`training with PyTorch (${python}, ${t} thread${t > 1 ? "s" : ""})…`);
+      torch.push(await runTorch(python, epochs, t));
+    }
   } else {
     console.log("PyTorch not found (python3 -c 'import torch' fails): no peer comparison");
   }
-  const report = benchReport(results, skipped, torch, epochs, threads);
+  const report = benchReport(results, skipped, torch, epochs);
   await writeReport(report);
   printReport(report);
 }

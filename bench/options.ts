@@ -69,3 +69,16 @@ export function benchPython(
 ): string | undefined {
   return envValue(env, "BENCH_PYTHON");
 }
+
+/**
+ * BLAS and PyTorch thread counts to run: `BENCH_THREADS`, comma-separated, each from 1 to the
+ * core count; else 1 and all cores (PyTorch's best on two cores is often one thread).
+ */
+export function benchThreads(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+  cores: number = navigator.hardwareConcurrency,
+): number[] {
+  const allowed = Array.from({ length: cores }, (_, i) => String(i + 1));
+  const listed = envList(env, "BENCH_THREADS", allowed)?.map(Number) ?? [1, cores];
+  return [...new Set(listed)];
+}

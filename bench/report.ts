@@ -8,7 +8,7 @@ import { validationSplitAt } from "../lib/data/splits.ts";
 import { median } from "../lib/evaluation/results.ts";
 import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 import type { TorchResult } from "./pytorch.ts";
-import type { BackendResult } from "./run_backend.ts";
+import type { BackendResult, TrainPath } from "./run_backend.ts";
 
 /** What bench/results.json holds. */
 export interface BenchReport {
@@ -18,43 +18,51 @@ export interface BenchReport {
   deno: string;
   /** Logical cores of the machine. */
   cores: number;
-  /** Threads of BLAS and PyTorch (`MLP_BLAS_THREADS`, default all cores). */
-  blasThreads: number;
   /** Epochs timed (`BENCH_EPOCHS`). */
   epochs: number;
-  /** What each backend that ran measured, in the order run. */
+  /** What each tfjs run measured, in the order run. */
   backends: BackendResult[];
-  /** Backends that failed to run, with the first line of their error. */
+  /** Runs that failed, with the first line of their error. */
   skipped: Record<string, string>;
-  /** What PyTorch measured, with its median seconds per epoch; absent without PyTorch. */
-  torch?: TorchResult & { medianSeconds: number };
-  /** Median seconds per epoch of each blas run over PyTorch's. */
-  overTorch: Record<string, number>;
+  /** What PyTorch measured at each thread count, with its median seconds per epoch. */
+  torch: (TorchResult & { medianSeconds: number })[];
+  /**
+   * Median seconds per epoch of blas's fastest run over PyTorch's fastest, for the project's
+   * `train` and for `model.fit`; absent without PyTorch or blas.
+   */
+  overTorch: Partial<Record<TrainPath, number>>;
 }
 
-/** Gathers the runs' results, with the blas runs' ratio to PyTorch, into the report. */
+/** The run with the fewest seconds per epoch, or undefined for none. */
+function fastest<T extends { medianSeconds: number }>(runs: T[]): T | undefined {
+  return runs.reduce<T | undefined>(
+    (a, b) => a && a.medianSeconds <= b.medianSeconds ? a : b,
+    undefined,
+  );
+}
+
+/** Gathers the runs' results, with blas's best over PyTorch's best, into the report. */
 export function benchReport(
   results: BackendResult[],
   skipped: Record<string, string>,
-  torch: TorchResult | undefined,
+  torch: TorchResult[],
   epochs: number,
-  threads: number,
 ): BenchReport {
-  const torchMedian = torch && median(torch.seconds);
-  const overTorch = Object.fromEntries(
-    torchMedian === undefined ? [] : results
-      .filter((r) => r.backend.startsWith("blas"))
-      .map((r) => [r.backend, r.medianSeconds / torchMedian]),
-  );
+  const torchRuns = torch.map((t) => ({ ...t, medianSeconds: median(t.seconds) }));
+  const torchBest = fastest(torchRuns);
+  const overTorch: Partial<Record<TrainPath, number>> = {};
+  for (const path of ["train", "fit"] as const) {
+    const best = fastest(results.filter((r) => r.backend === "blas" && r.path === path));
+    if (best && torchBest) overTorch[path] = best.medianSeconds / torchBest.medianSeconds;
+  }
   return {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     cores: navigator.hardwareConcurrency,
-    blasThreads: threads,
     epochs,
     backends: results,
     skipped,
-    torch: torch && { ...torch, medianSeconds: torchMedian! },
+    torch: torchRuns,
     overTorch,
   };
 }
@@ -67,27 +75,34 @@ export async function writeReport(report: BenchReport): Promise<void> {
   );
 }
 
+/** A row's name: the backend, with the path and threads for blas. */
+function runName(r: BackendResult): string {
+  const threads = `${r.threads} thread${r.threads > 1 ? "s" : ""}`;
+  if (r.backend !== "blas") return `tfjs ${r.backend}`;
+  return `tfjs blas, ${r.path === "fit" ? "model.fit" : "train"}, ${threads}`;
+}
+
 /** Prints the report as a markdown table with its caption and footnotes. */
 export function printReport(report: BenchReport): void {
   const { backends: results, torch, overTorch, skipped } = report;
   const rows = results.map((r) =>
-    `| tfjs ${r.backend} | ${r.medianSeconds.toFixed(2)}${r.extrapolated ? " *" : ""} | ` +
+    `| ${runName(r)} | ${r.medianSeconds.toFixed(2)}${r.extrapolated ? " *" : ""} | ` +
     `${Math.round(r.imagesPerSecond)} | ${r.peakRssMiB.toFixed(0)} (${r.rssSource}) | ` +
     `${(r.valAccuracy * 100).toFixed(2)} |`
   );
-  if (torch && torch.medianSeconds) {
+  for (const t of torch) {
     rows.push(
-      `| PyTorch ${torch.torch} | ${torch.medianSeconds.toFixed(2)} | ` +
-        `${Math.round(TRAIN_IMAGES / torch.medianSeconds)} | ` +
-        `${torch.peak_rss_mib.toFixed(0)} (ru_maxrss) | ` +
-        `${(torch.val_acc[torch.val_acc.length - 1] * 100).toFixed(2)} |`,
+      `| PyTorch ${t.torch}, ${t.threads} thread${t.threads > 1 ? "s" : ""} | ` +
+        `${t.medianSeconds.toFixed(2)} | ${Math.round(TRAIN_IMAGES / t.medianSeconds)} | ` +
+        `${t.peak_rss_mib.toFixed(0)} (ru_maxrss) | ` +
+        `${(t.val_acc[t.val_acc.length - 1] * 100).toFixed(2)} |`,
     );
   }
   const count = (n: number) => n.toLocaleString("en-US");
   console.log(
     `\nMNIST MLP, batch ${SETTINGS.batchSize}, ${report.epochs} epochs of ` +
       `${count(TRAIN_IMAGES)} train + ${count(EPOCH_IMAGES - TRAIN_IMAGES)} validation ` +
-      `images, ${report.cores} cores, BLAS/PyTorch threads ${report.blasThreads}\n`,
+      `images, ${report.cores} cores\n`,
   );
   console.log("| run | s/epoch (median) | train images/s | peak RSS MiB | val acc % |");
   console.log("|---|--:|--:|--:|--:|");
@@ -101,8 +116,12 @@ export function printReport(report: BenchReport): void {
         `time scaled ×${EPOCH_IMAGES / CPU_IMAGES}; its accuracy is after that short run.`,
     );
   }
-  for (const [name, ratio] of Object.entries(overTorch)) {
-    console.log(`\ntfjs ${name} / PyTorch (seconds per epoch): ${ratio.toFixed(2)}×`);
+  for (const [path, ratio] of Object.entries(overTorch)) {
+    const what = path === "fit" ? "model.fit" : "train";
+    console.log(
+      `\nblas ${what}, fastest thread count / PyTorch, fastest thread count ` +
+        `(seconds per epoch): ${ratio.toFixed(2)}×`,
+    );
   }
   for (const [name, reason] of Object.entries(skipped)) console.log(`\n${name} skipped: ${reason}`);
 }

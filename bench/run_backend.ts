@@ -1,19 +1,21 @@
 /**
  * One backend's training run, in a subprocess of its own so that its peak memory is its own:
- * `deno run --allow-all bench/run_backend.ts BACKEND EPOCHS` trains with lib/training/train.ts
- * and prints what it measured as one JSON line; {@linkcode runBackend} starts it and reads it.
+ * `deno run --allow-all bench/run_backend.ts BACKEND EPOCHS PATH` trains the study's MLP with
+ * lib/training/train.ts (PATH `train`) or with tfjs-layers' own `model.fit` on a `buildMlp()`
+ * model (PATH `fit`), with `MLP_BLAS_THREADS` BLAS threads, and prints what it measured as one
+ * JSON line; {@linkcode runBackend} starts it and reads it.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { initBackend } from "../lib/backend/init.ts";
-import type { BackendName } from "../lib/config.ts";
+import { type BackendName, blasThreads } from "../lib/config.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { firstSamples } from "../lib/data/splits.ts";
 import { median } from "../lib/evaluation/results.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
-import { type LayersModel, tf } from "../lib/tf.ts";
+import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
 import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 
@@ -21,6 +23,10 @@ import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 export interface BackendResult {
   /** The backend's name, from DEFAULT_BACKENDS. */
   backend: string;
+  /** How it trained: the project's `train`, or tfjs's own `model.fit` on a `buildMlp()` model. */
+  path: TrainPath;
+  /** Threads of the BLAS library (the blas backend's matrix products). */
+  threads: number;
   /** Seconds of each epoch (validation included), extrapolated to 60,000 images for cpu. */
   epochSeconds: number[];
   /** Median of `epochSeconds`. */
@@ -36,6 +42,9 @@ export interface BackendResult {
   /** Whether `epochSeconds` were extrapolated from a shorter run. */
   extrapolated: boolean;
 }
+
+/** The training loops the bench times: lib/training/train.ts, or tfjs-layers' `model.fit`. */
+export type TrainPath = "train" | "fit";
 
 /** Peak resident set size in MiB from /proc/self/status, or undefined off Linux. */
 function vmHwmMiB(): number | undefined {
@@ -63,8 +72,41 @@ export function benchModel(): LayersModel {
   return buildMlp({ hiddenUnits, dropout, learningRate, seed });
 }
 
-/** Trains on `backend` in this process and returns what it measured. */
-export async function measureBackend(backend: string, epochs: number): Promise<BackendResult> {
+/** Seconds of each epoch of `model.fit` (validation included), timed by its callbacks. */
+async function fitSeconds(
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor,
+  epochs: number,
+  onBatchEnd: () => void,
+): Promise<{ seconds: number[]; valAccuracy: number }> {
+  const seconds: number[] = [];
+  let started = 0;
+  const { history } = await model.fit(x, y, {
+    epochs,
+    batchSize: SETTINGS.batchSize,
+    validationSplit: SETTINGS.validationSplit,
+    verbose: 0,
+    callbacks: {
+      onEpochBegin: () => {
+        started = performance.now();
+      },
+      onBatchEnd,
+      onEpochEnd: () => {
+        seconds.push((performance.now() - started) / 1000);
+      },
+    },
+  });
+  const valAccuracy = history.val_acc.at(-1) as number;
+  return { seconds, valAccuracy };
+}
+
+/** Trains on `backend` along `path` in this process and returns what it measured. */
+export async function measureBackend(
+  backend: string,
+  epochs: number,
+  path: TrainPath = "train",
+): Promise<BackendResult> {
   await useBackend(backend);
   const extrapolated = backend === "cpu";
   const dataset = await loadMnist();
@@ -72,37 +114,52 @@ export async function measureBackend(backend: string, epochs: number): Promise<B
   const { x, y } = toTensors(split);
   const model = benchModel();
   let sampledRss = 0;
-  const history = await train(model, x, y, {
-    epochs: extrapolated ? 1 : epochs,
-    batchSize: SETTINGS.batchSize,
-    validationSplit: SETTINGS.validationSplit,
-    seed: SETTINGS.seed,
-    onBatchEnd: () => {
-      sampledRss = Math.max(sampledRss, Deno.memoryUsage().rss / 2 ** 20);
-    },
-  });
+  const onBatchEnd = () => {
+    sampledRss = Math.max(sampledRss, Deno.memoryUsage().rss / 2 ** 20);
+  };
+  const run = extrapolated ? 1 : epochs;
+  const { seconds, valAccuracy } = path === "fit"
+    ? await fitSeconds(model, x, y, run, onBatchEnd)
+    : await train(model, x, y, {
+      epochs: run,
+      batchSize: SETTINGS.batchSize,
+      validationSplit: SETTINGS.validationSplit,
+      seed: SETTINGS.seed,
+      onBatchEnd,
+    }).then((history) => ({ seconds: history.seconds, valAccuracy: history.val_acc.at(-1)! }));
   tf.dispose([x, y]);
   const scale = EPOCH_IMAGES / split.labels.length;
-  const epochSeconds = history.seconds.map((s) => s * scale);
+  const epochSeconds = seconds.map((s) => s * scale);
   const medianSeconds = median(epochSeconds);
   const hwm = vmHwmMiB();
   return {
     backend,
+    path,
+    threads: blasThreads(),
     epochSeconds,
     medianSeconds,
     imagesPerSecond: TRAIN_IMAGES / medianSeconds,
     peakRssMiB: hwm ?? sampledRss,
     rssSource: hwm === undefined ? "sampled rss" : "VmHWM",
-    valAccuracy: history.val_acc[history.val_acc.length - 1],
+    valAccuracy,
     extrapolated,
   };
 }
 
-/** Runs {@linkcode measureBackend} in a subprocess (this file) and parses its JSON result. */
-export async function runBackend(backend: string, epochs: number): Promise<BackendResult> {
+/**
+ * Runs {@linkcode measureBackend} in a subprocess (this file) with `threads` BLAS threads and
+ * parses its JSON result.
+ */
+export async function runBackend(
+  backend: string,
+  epochs: number,
+  path: TrainPath,
+  threads: number,
+): Promise<BackendResult> {
   const script = fileURLToPath(import.meta.url);
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", script, backend, String(epochs)],
+    args: ["run", "--allow-all", script, backend, String(epochs), path],
+    env: { MLP_BLAS_THREADS: String(threads) },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -117,6 +174,6 @@ export async function runBackend(backend: string, epochs: number): Promise<Backe
 }
 
 if (import.meta.main) {
-  const [backend, epochs] = Deno.args;
-  console.log(JSON.stringify(await measureBackend(backend, Number(epochs))));
+  const [backend, epochs, path] = Deno.args;
+  console.log(JSON.stringify(await measureBackend(backend, Number(epochs), path as TrainPath)));
 }

@@ -8,12 +8,14 @@ import {
   benchBackends,
   benchEpochs,
   benchPython,
+  benchThreads,
   DEFAULT_BACKENDS,
   DEFAULT_EPOCHS,
   SETTINGS,
   TRAIN_IMAGES,
 } from "../bench/options.ts";
 import { findTorchPython, torchArgs } from "../bench/pytorch.ts";
+import { benchReport } from "../bench/report.ts";
 
 Deno.test("the bench trains with the study's settings", () => {
   const { batchSize, validationSplit, hiddenUnits, dropout, learningRate, seed } = STUDY_CONFIG;
@@ -76,4 +78,46 @@ Deno.test("invalid BENCH_* values fail as lib/config.ts's do, naming the variabl
       /^BENCH_PYTHON\b.*a Python interpreter that imports torch/.test(error.message) &&
       error.message.includes('"/nonexistent/python3"'),
   );
+});
+
+Deno.test("BENCH_THREADS: 1 and all cores by default, else the listed counts, each checked", () => {
+  assert.deepEqual(benchThreads({}, 2), [1, 2]);
+  assert.deepEqual(benchThreads({}, 1), [1]);
+  assert.deepEqual(benchThreads({ BENCH_THREADS: "2, 2" }, 4), [2]);
+  assert.match(
+    messageOf(() => benchThreads({ BENCH_THREADS: "3" }, 2)),
+    /BENCH_THREADS: expected one of 1, 2, got "3"/,
+  );
+});
+
+Deno.test("the report sets blas's fastest run of each path against PyTorch's fastest", () => {
+  const run = (path: "train" | "fit", threads: number, medianSeconds: number) => ({
+    backend: "blas",
+    path,
+    threads,
+    epochSeconds: [medianSeconds],
+    medianSeconds,
+    imagesPerSecond: TRAIN_IMAGES / medianSeconds,
+    peakRssMiB: 400,
+    rssSource: "VmHWM" as const,
+    valAccuracy: 0.97,
+    extrapolated: false,
+  });
+  const torch = (threads: number, seconds: number[]) => ({
+    seconds,
+    val_acc: [0.97],
+    threads,
+    torch: "1.13",
+    peak_rss_mib: 450,
+  });
+  const report = benchReport(
+    [run("train", 1, 0.9), run("train", 2, 0.6), run("fit", 1, 1.2), run("fit", 2, 0.8)],
+    {},
+    [torch(1, [0.8, 0.7, 0.9]), torch(2, [2.0, 2.5])],
+    2,
+  );
+  assert.deepEqual(report.torch.map((t) => t.medianSeconds), [0.8, 2.25]);
+  assert.ok(Math.abs(report.overTorch.train! - 0.6 / 0.8) < 1e-12);
+  assert.ok(Math.abs(report.overTorch.fit! - 0.8 / 0.8) < 1e-12);
+  assert.deepEqual(benchReport([run("train", 2, 1)], {}, [], 2).overTorch, {});
 });

@@ -522,7 +522,8 @@ export function fuseDenseTraining(model: { readonly loss?: unknown }): boolean {
       const vars = inner.collectedTrainableWeights.map((w) => w.read());
       const values = vars.map((v) => blas.floatValues(v));
       if (
-        data.length !== 2 || xs === undefined || ys === undefined || x.rank !== 2 ||
+        data.slice(2).some((d) => d != null) || xs === undefined || ys === undefined ||
+        x.rank !== 2 ||
         values.some((v) => v === undefined)
       ) {
         return tfjsStep(data);

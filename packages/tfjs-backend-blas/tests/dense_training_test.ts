@@ -113,6 +113,10 @@ blasTest("fuseDenseTraining on blas: fit gives tfjs's own history and weights", 
   const fused = stack();
   fuseDenseTraining(fused);
   assert.deepEqual(await fit(fused), await fit(own));
+  const backward = async (model: Sequential) =>
+    (await tf.profile(() => fit(model))).kernels.filter((k) => k.name === "Step").length;
+  assert.ok(await backward(own) > 0);
+  assert.equal(await backward(fused), 0, "fit ran tfjs's backward pass");
   tf.dispose([x, y]);
   own.dispose();
   fused.dispose();
