@@ -42,6 +42,7 @@ export { confusionMatrix, evaluate, misclassified, predictClasses } from "./eval
 export { median, recordResults, resultRows, STUDY_METRICS } from "./evaluation/results.ts";
 export { robustnessCurve } from "./evaluation/robustness.ts";
 export { pairedDifference, seedList, summarize, tQuantile, verdict } from "./evaluation/seeds.ts";
+export { runStudySeed, SEED_METRIC_KEYS, STUDY_MODELS } from "./evaluation/study_seed.ts";
 
 export { barChartSvg, heatmapSvg, lineChartSvg } from "./pictures/charts.ts";
 export { annotatedDigitSvg, digitsWithTitlesSvg } from "./pictures/digits.ts";
@@ -53,4 +54,5 @@ export { htmlTable } from "./pictures/tables.ts";
 export { accuracyCurveSvg, notebookProgress } from "./display/progress_notebook.ts";
 export { terminalProgress } from "./display/progress_terminal.ts";
 export { progressHtml, progressText } from "./display/progress_html.ts";
+export { seedProgress } from "./display/progress_seeds.ts";
 export { liveOutput, showFigure, showHtml, showPng, showText } from "./display/show.ts";

@@ -5,5 +5,6 @@
  */
 export * from "./progress_html.ts";
 export * from "./progress_notebook.ts";
+export * from "./progress_seeds.ts";
 export * from "./progress_terminal.ts";
 export * from "./show.ts";

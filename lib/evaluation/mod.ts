@@ -1,5 +1,6 @@
 /**
- * Evaluation: metrics, robustness to noise, and the study's results beside this project's.
+ * Evaluation: metrics, robustness to noise, the study's results beside this project's, and the
+ * study's models trained and measured for one seed, with the statistics over seeds.
  *
  * @module
  */
@@ -7,3 +8,4 @@ export * from "./metrics.ts";
 export * from "./results.ts";
 export * from "./robustness.ts";
 export * from "./seeds.ts";
+export * from "./study_seed.ts";
