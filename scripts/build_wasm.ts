@@ -17,7 +17,7 @@ const GENERATED = fileURLToPath(
 );
 
 /** The binary module compiled from `WAT`. */
-export async function compileWat(): Promise<Uint8Array> {
+export async function compileWat(): Promise<Uint8Array<ArrayBuffer>> {
   const wabt = await wabtInit();
   const module = wabt.parseWat(WAT, await Deno.readTextFile(WAT), { simd: true });
   try {
