@@ -16,6 +16,7 @@ import { firstSamples } from "../lib/data/splits.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { createRandom } from "../lib/preprocessing/random.ts";
 import { SeededDropout } from "../lib/model/seeded_dropout.ts";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
 
@@ -203,19 +204,35 @@ Deno.test("speedUpWasm keeps wasm's matMul results, transposed and fused", async
   }
 });
 
-Deno.test("SeededDropout draws its masks from createRandom's sequence, bit for bit", async () => {
-  for (const [seed, rate, calls] of [[42, 0.2, 0], [-7, 0.5, 3], [2 ** 40, 0.1, 1]]) {
-    const layer = new SeededDropout({ rate, seed, calls });
-    const [out] = await runOn(
-      "cpu",
-      () => layer.apply(tf.ones([3, 1000]), { training: true }) as Tensor,
-    );
-    const random = createRandom((Math.imul(seed, 0x9e3779b1) + calls) | 0);
-    const keep = 1 - rate;
-    const want = out.values.map(() => Math.fround(random.float() < keep ? 1 / keep : 0));
-    assert.deepEqual(out.values, want, `seed ${seed}, rate ${rate}, call ${calls}`);
-  }
-});
+Deno.test(
+  "SeededDropout's masks: two 16-bit decisions per output of pure-rand's xoroshiro128+, bit for bit",
+  async () => {
+    for (const [seed, rate, calls] of [[42, 0.2, 0], [-7, 0.5, 3], [2 ** 40, 0.1, 1]]) {
+      const layer = new SeededDropout({ rate, seed, calls });
+      const [out] = await runOn(
+        "cpu",
+        () => layer.apply(tf.ones([3, 333]), { training: true }) as Tensor,
+      );
+      const rng = xoroshiro128plus((Math.imul(seed, 0x9e3779b1) + calls) | 0);
+      const keep = 1 - rate;
+      const threshold = Math.round(keep * 2 ** 16);
+      const want: number[] = [];
+      while (want.length < out.values.length) {
+        const draw = rng.next();
+        for (const bits of [draw >>> 16, draw & 0xffff]) {
+          want.push(Math.fround(bits < threshold ? 1 / keep : 0));
+        }
+      }
+      want.length = out.values.length;
+      assert.deepEqual(out.values, want, `seed ${seed}, rate ${rate}, call ${calls}`);
+    }
+    const mask = new Float32Array(1_000_001);
+    new SeededDropout({ rate: 0.2, seed: 1 }).fillDropoutMask(mask);
+    const kept = mask.filter((m) => m === Math.fround(1.25)).length / mask.length;
+    assert.ok(Math.abs(kept - 0.8) < 0.002, `kept ${kept} of the elements, expected about 0.8`);
+    assert.ok(mask.every((m) => m === 0 || m === Math.fround(1.25)));
+  },
+);
 
 /** One-hot labels [rows, classes] from deterministic classes. */
 function oneHot(rows: number, classes: number, seed: number): Tensor {

@@ -11,32 +11,30 @@
 import { checkNumber } from "../checks.ts";
 import { type Tensor, tf } from "../tf.ts";
 
+/** Bits of a draw that decide one mask element: two decisions per 32-bit output. */
+const DECISION_BITS = 16;
+
 /**
- * Fills `mask` with 1/keep where a uniform draw in [0, 1) is below `keep`, else 0: the draws of
- * `createRandom(seed).float()` from random.ts (xoroshiro128+ from pure-rand, two 32-bit outputs
- * per draw, masked to 26 and 27 bits), inlined so that the generator's state stays in locals.
+ * Fills `mask` with 1/keep or 0, keeping an element where 16 bits of the generator's output,
+ * read as an integer u in [0, 2^16), are below keep · 2^16 (rounded; so the keep probability is
+ * within 2^-17 of `keep`). Each 32-bit output of xoroshiro128+ (pure-rand's, seeded with `seed`,
+ * as `createRandom` in random.ts) decides two elements: its high half the first, its low half the
+ * next. The generator is inlined so that its state stays in locals.
  */
 function fillMask(mask: Float32Array, seed: number, keep: number): void {
   let s01 = -1, s00 = ~seed, s11 = seed | 0, s10 = 0;
-  const scale = 1 / keep;
-  for (let i = 0; i < mask.length; i++) {
-    const high = (s00 + s10) & 0x3ffffff;
-    let a0 = s10 ^ s00, a1 = s11 ^ s01, t00 = s00, t01 = s01;
+  const scale = Math.fround(1 / keep);
+  const threshold = Math.round(keep * 2 ** DECISION_BITS);
+  for (let i = 0; i < mask.length; i += 2) {
+    const out = (s00 + s10) | 0;
+    const a0 = s10 ^ s00, a1 = s11 ^ s01, t00 = s00, t01 = s01;
     s00 = t00 << 24 ^ t01 >>> 8 ^ a0 ^ a0 << 16;
     s01 = t01 << 24 ^ t00 >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
     s10 = a1 << 5 ^ a0 >>> 27;
     s11 = a0 << 5 ^ a1 >>> 27;
-    const low = (s00 + s10) & 0x7ffffff;
-    a0 = s10 ^ s00;
-    a1 = s11 ^ s01;
-    t00 = s00;
-    t01 = s01;
-    s00 = t00 << 24 ^ t01 >>> 8 ^ a0 ^ a0 << 16;
-    s01 = t01 << 24 ^ t00 >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
-    s10 = a1 << 5 ^ a0 >>> 27;
-    s11 = a0 << 5 ^ a1 >>> 27;
-    // Branch-free: the comparison is unpredictable; the sum is exact (26 + 27 bits).
-    mask[i] = scale * +(high * 2 ** -26 + low * 2 ** -53 < keep);
+    // Branch-free: the comparisons are unpredictable.
+    mask[i] = scale * +(out >>> DECISION_BITS < threshold);
+    if (i + 1 < mask.length) mask[i + 1] = scale * +((out & 0xffff) < threshold);
   }
 }
 

@@ -146,14 +146,9 @@ export class DenseStep {
       const input = l === 0 ? x : b.outputs[l - 1];
       const out = b.outputs[l];
       blas.sgemm(false, false, batch, layer.units, layer.inputs, input, values[l].kernel, out);
-      const bias = values[l].bias;
-      if (bias !== undefined) addRows(out, bias);
-      if (layer.activation === "relu") relu(out);
       const mask = b.masks[l];
-      if (mask !== undefined) {
-        layer.dropout!(mask);
-        for (let i = 0; i < out.length; i++) out[i] *= mask[i];
-      }
+      if (mask !== undefined) layer.dropout!(mask);
+      activate(out, values[l].bias, layer.activation === "relu", mask);
     });
     const last = layers.length - 1;
     const probabilities = b.outputs[last];
@@ -166,7 +161,7 @@ export class DenseStep {
       const input = l === 0 ? x : b.outputs[l - 1];
       const g = b.gradients[l];
       blas.sgemm(true, false, layer.inputs, layer.units, batch, input, delta, g.kernel);
-      if (g.bias !== undefined) sumColumns(delta, g.bias);
+      if (g.bias !== undefined && l === last) sumColumns(delta, g.bias);
       if (l === 0) continue;
       const inputDelta = b.deltas[l - 1];
       blas.sgemm(
@@ -179,7 +174,13 @@ export class DenseStep {
         values[l].kernel,
         inputDelta,
       );
-      backThroughActivation(inputDelta, b.outputs[l - 1], b.masks[l - 1], layers[l - 1]);
+      backThroughActivation(
+        inputDelta,
+        b.outputs[l - 1],
+        b.masks[l - 1],
+        layers[l - 1],
+        b.gradients[l - 1].bias,
+      );
     }
     return { loss, accuracy, gradients: b.gradients };
   }
@@ -233,19 +234,24 @@ export class DenseStep {
   }
 }
 
-/** out [rows, n] += bias [n], row by row. */
-function addRows(out: Float32Array, bias: Float32Array): void {
-  const n = bias.length;
+/**
+ * A dense layer's output [rows, n] from its product in place, in one pass: + bias [n] (rounded
+ * to float32, as the add kernel stores it), then relu, then × the dropout factors [rows, n].
+ */
+function activate(
+  out: Float32Array,
+  bias: Float32Array | undefined,
+  relu: boolean,
+  mask: Float32Array | undefined,
+): void {
+  const n = bias?.length ?? out.length;
   for (let row = 0; row < out.length; row += n) {
-    for (let j = 0; j < n; j++) out[row + j] += bias[j];
-  }
-}
-
-/** max(x, 0) in place, NaN kept (as the blas relu kernel). */
-function relu(x: Float32Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!(v > 0) && v === v) x[i] = 0;
+    for (let j = 0, i = row; j < n; j++, i++) {
+      let v = bias === undefined ? out[i] : Math.fround(out[i] + bias[j]);
+      // The blas relu kernel's formula: branch-free, +0 for negatives, NaN kept.
+      if (relu) v = v === -Infinity ? 0 : (v + Math.abs(v)) * 0.5;
+      out[i] = mask === undefined ? v : v * mask[i];
+    }
   }
 }
 
@@ -312,22 +318,28 @@ function sumColumns(x: Float32Array, out: Float32Array): void {
 
 /**
  * The gradient at a hidden layer's output, `delta` [batch, units], taken back through its
- * dropout and activation in place. tfjs multiplies by dropout's factor, then by relu's step (1
- * where the output is positive); one product by factor × step gives the same float32 values,
- * signed zeros included, without a branch.
+ * dropout and activation in place, and its column sums (the bias's gradient [units], in float64
+ * as the blas Sum kernel adds them) in the same pass. tfjs multiplies by dropout's factor, then
+ * by relu's step (1 where the output is positive); one product by factor × step gives the same
+ * float32 values, signed zeros included, without a branch.
  */
 function backThroughActivation(
   delta: Float32Array,
   output: Float32Array,
   mask: Float32Array | undefined,
   layer: DenseSpec,
+  biasGradient: Float32Array | undefined,
 ): void {
   const relu = layer.activation === "relu";
-  if (mask !== undefined && relu) {
-    for (let i = 0; i < delta.length; i++) delta[i] *= mask[i] * +(output[i] > 0);
-  } else if (mask !== undefined) {
-    for (let i = 0; i < delta.length; i++) delta[i] *= mask[i];
-  } else if (relu) {
-    for (let i = 0; i < delta.length; i++) delta[i] *= +(output[i] > 0);
+  const n = layer.units;
+  const sums = new Float64Array(n);
+  for (let row = 0; row < delta.length; row += n) {
+    for (let j = 0, i = row; j < n; j++, i++) {
+      const factor = mask === undefined ? 1 : mask[i];
+      const d = relu ? delta[i] * (factor * +(output[i] > 0)) : delta[i] * factor;
+      delta[i] = d;
+      sums[j] += delta[i];
+    }
   }
+  biasGradient?.set(sums);
 }
