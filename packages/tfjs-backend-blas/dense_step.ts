@@ -12,6 +12,7 @@
  * @module
  */
 import type { Blas } from "./blas_library.ts";
+import { DENSE_STEP_WASM } from "./kernels/dense_step_wasm.ts";
 
 /** One dense layer of the stack: y = activation(x · kernel + bias), kernel [inputs, units]. */
 export interface DenseSpec {
@@ -43,6 +44,60 @@ export interface DenseStepResult {
   gradients: DenseValues[];
 }
 
+/** The elementwise passes of kernels/dense_step.wat, on one instance's memory. */
+interface SimdPasses {
+  activate(out: number, bias: number, mask: number, rows: number, n: number, relu: number): void;
+  back(
+    delta: number,
+    output: number,
+    mask: number,
+    sums: number,
+    rows: number,
+    n: number,
+    relu: number,
+  ): void;
+}
+
+/** dense_step.wat compiled, or undefined where WebAssembly SIMD is missing. */
+const SIMD_MODULE: WebAssembly.Module | undefined = (() => {
+  try {
+    return new WebAssembly.Module(DENSE_STEP_WASM);
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * Zeroed float32 arrays of `lengths` and a float64 array of `sums` elements, all in the memory of
+ * a new dense_step.wat instance (16-byte aligned, none at address 0) with its passes; in the
+ * JavaScript heap, without passes, where SIMD is missing.
+ */
+function arena(
+  lengths: number[],
+  sums: number,
+): { arrays: Float32Array[]; sums: Float64Array; simd?: SimdPasses } {
+  if (SIMD_MODULE === undefined) {
+    return { arrays: lengths.map((n) => new Float32Array(n)), sums: new Float64Array(sums) };
+  }
+  const instance = new WebAssembly.Instance(SIMD_MODULE);
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const offsets: number[] = [];
+  let end = 16;
+  for (const n of lengths) {
+    offsets.push(end);
+    end += align(4 * n);
+  }
+  const sumsOffset = end;
+  end += align(8 * sums);
+  memory.grow(Math.max(0, Math.ceil((end - memory.buffer.byteLength) / 65536)));
+  return {
+    arrays: lengths.map((n, i) => new Float32Array(memory.buffer, offsets[i], n)),
+    sums: new Float64Array(memory.buffer, sumsOffset, sums),
+    simd: instance.exports as unknown as SimdPasses,
+  };
+}
+
 /** Per-batch-size arrays of a step: activations, gates, deltas, gradients. */
 interface Buffers {
   /** Per layer: its output [batch, units] (after activation and dropout). */
@@ -53,8 +108,14 @@ interface Buffers {
   deltas: Float32Array[];
   /** Per layer: the kernel's and bias's gradients. */
   gradients: DenseValues[];
+  /** Per layer with a bias: a copy of its values [units] beside the other arrays. */
+  biases: (Float32Array | undefined)[];
   /** Per-row losses [batch]. */
   losses: Float32Array;
+  /** Column sums in float64 [most units]. */
+  sums: Float64Array;
+  /** The SIMD passes over these arrays, where they run. */
+  simd?: SimdPasses;
 }
 
 /**
@@ -110,15 +171,29 @@ export class DenseStep {
     let buffers = this.#buffers.get(batch);
     if (buffers === undefined) {
       const layers = this.#layers;
+      const lengths = [
+        ...layers.map((l) => batch * l.units), // outputs
+        ...layers.map((l) => l.dropout ? batch * l.units : 0), // masks
+        ...layers.map((l) => batch * l.units), // deltas
+        ...layers.map((l) => l.inputs * l.units), // kernel gradients
+        ...layers.map((l) => l.bias ? l.units : 0), // bias gradients
+        ...layers.map((l) => l.bias ? l.units : 0), // bias copies
+        batch, // losses
+      ];
+      const { arrays, sums, simd } = arena(lengths, Math.max(...layers.map((l) => l.units)));
+      const part = (k: number) => arrays.slice(k * layers.length, (k + 1) * layers.length);
       buffers = {
-        outputs: layers.map((l) => new Float32Array(batch * l.units)),
-        masks: layers.map((l) => l.dropout ? new Float32Array(batch * l.units) : undefined),
-        deltas: layers.map((l) => new Float32Array(batch * l.units)),
-        gradients: layers.map((l) => ({
-          kernel: new Float32Array(l.inputs * l.units),
-          bias: l.bias ? new Float32Array(l.units) : undefined,
+        outputs: part(0),
+        masks: part(1).map((m, l) => layers[l].dropout ? m : undefined),
+        deltas: part(2),
+        gradients: part(3).map((kernel, l) => ({
+          kernel,
+          bias: layers[l].bias ? part(4)[l] : undefined,
         })),
-        losses: new Float32Array(batch),
+        biases: part(5).map((copy, l) => layers[l].bias ? copy : undefined),
+        losses: arrays.at(-1)!,
+        sums,
+        simd,
       };
       this.#buffers.set(batch, buffers);
     }
@@ -148,7 +223,16 @@ export class DenseStep {
       blas.sgemm(false, false, batch, layer.units, layer.inputs, input, values[l].kernel, out);
       const mask = b.masks[l];
       if (mask !== undefined) layer.dropout!(mask);
-      activate(out, values[l].bias, layer.activation === "relu", mask);
+      const bias = values[l].bias;
+      const relu = layer.activation === "relu";
+      const copy = b.biases[l];
+      if (b.simd && copy && bias && layer.units % 4 === 0) {
+        copy.set(bias);
+        const at = mask?.byteOffset ?? 0;
+        b.simd.activate(out.byteOffset, copy.byteOffset, at, batch, layer.units, +relu);
+      } else {
+        activate(out, bias, relu, mask);
+      }
     });
     const last = layers.length - 1;
     const probabilities = b.outputs[last];
@@ -174,13 +258,20 @@ export class DenseStep {
         values[l].kernel,
         inputDelta,
       );
-      backThroughActivation(
-        inputDelta,
+      const below = layers[l - 1];
+      const [output, mask, biasGradient] = [
         b.outputs[l - 1],
         b.masks[l - 1],
-        layers[l - 1],
         b.gradients[l - 1].bias,
-      );
+      ];
+      if (b.simd && below.units % 4 === 0) {
+        const relu = +(below.activation === "relu");
+        const [at, sums] = [mask?.byteOffset ?? 0, b.sums.byteOffset];
+        b.simd.back(inputDelta.byteOffset, output.byteOffset, at, sums, batch, below.units, relu);
+        biasGradient?.set(b.sums.subarray(0, below.units));
+      } else {
+        backThroughActivation(inputDelta, output, mask, below, biasGradient);
+      }
     }
     return { loss, accuracy, gradients: b.gradients };
   }
