@@ -294,7 +294,9 @@ blasTest(
         const model = buildMlp();
         // Without the instance's train function, the prototype's — tfjs's own step — runs.
         if (!fused) {
-          delete (model as unknown as { model: Record<string, unknown> }).model.makeTrainFunction;
+          const inner = (model as unknown as { model: Record<string, unknown> }).model;
+          delete inner.makeTrainFunction;
+          delete inner.makeTestFunction;
         }
         const outputs = [];
         for (const [start, size] of [[0, 256], [256, 256], [512, 100], [0, 256]]) {
@@ -309,8 +311,9 @@ blasTest(
         assert.equal(matMuls > 0, !fused, `${matMuls} BatchMatMul kernels with fused = ${fused}`);
         const weights = model.getWeights().map((w) => [...w.dataSync()]);
         const calls = model.layers.map((l) => l.getConfig().calls);
+        const evaluation = await evaluate(model, x, y, 256);
         model.dispose();
-        return { outputs, weights, calls };
+        return { outputs, weights, calls, evaluation };
       };
       const fused = await run(true);
       assert.deepEqual(fused, await run(false));

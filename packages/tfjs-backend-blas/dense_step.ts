@@ -201,11 +201,29 @@ export class DenseStep {
   }
 
   /**
-   * Runs one step on inputs x [batch, inputs] and one-hot labels y [batch, classes] with the
-   * layers' current `values`; draws each dropout layer's mask once. The returned gradient arrays
-   * are reused by the next step of the same batch size.
+   * The mean loss and accuracy of the layers with their current `values` on inputs x
+   * [batch, inputs] and one-hot labels y [batch, classes], without dropout: what a tfjs-layers
+   * model's evaluation computes on blas, bit for bit.
    */
-  run(x: Float32Array, y: Float32Array, values: readonly DenseValues[]): DenseStepResult {
+  evaluate(
+    x: Float32Array,
+    y: Float32Array,
+    values: readonly DenseValues[],
+  ): { loss: number; accuracy: number } {
+    const { b, batch } = this.#forward(x, y, values, false);
+    const last = this.#layers.length - 1;
+    const probabilities = b.outputs[last];
+    const loss = this.#lossAndGradient(y, probabilities, b.losses, b.deltas[last], batch);
+    return { loss, accuracy: accuracyOf(y, probabilities, this.#layers[last].units) };
+  }
+
+  /** The forward pass to the softmax's output, drawing dropout masks when `training`. */
+  #forward(
+    x: Float32Array,
+    y: Float32Array,
+    values: readonly DenseValues[],
+    training: boolean,
+  ): { b: Buffers; batch: number } {
     const layers = this.#layers;
     const inputs = layers[0].inputs;
     const batch = x.length / inputs;
@@ -221,7 +239,7 @@ export class DenseStep {
       const input = l === 0 ? x : b.outputs[l - 1];
       const out = b.outputs[l];
       blas.sgemm(false, false, batch, layer.units, layer.inputs, input, values[l].kernel, out);
-      const mask = b.masks[l];
+      const mask = training ? b.masks[l] : undefined;
       if (mask !== undefined) layer.dropout!(mask);
       const bias = values[l].bias;
       const relu = layer.activation === "relu";
@@ -234,9 +252,21 @@ export class DenseStep {
         activate(out, bias, relu, mask);
       }
     });
+    softmaxRows(b.outputs[layers.length - 1], layers[layers.length - 1].units);
+    return { b, batch };
+  }
+
+  /**
+   * Runs one step on inputs x [batch, inputs] and one-hot labels y [batch, classes] with the
+   * layers' current `values`; draws each dropout layer's mask once. The returned gradient arrays
+   * are reused by the next step of the same batch size.
+   */
+  run(x: Float32Array, y: Float32Array, values: readonly DenseValues[]): DenseStepResult {
+    const { b, batch } = this.#forward(x, y, values, true);
+    const layers = this.#layers;
+    const blas = this.#blas;
     const last = layers.length - 1;
     const probabilities = b.outputs[last];
-    softmaxRows(probabilities, layers[last].units);
     const loss = this.#lossAndGradient(y, probabilities, b.losses, b.deltas[last], batch);
     const accuracy = accuracyOf(y, probabilities, layers[last].units);
     for (let l = last; l >= 0; l--) {

@@ -382,6 +382,8 @@ type TrainFunction = (data: Tensor[]) => Tensor[];
 /** The fields of a compiled tfjs-layers LayersModel that {@linkcode fuseDenseTraining} uses. */
 interface TrainableModel {
   makeTrainFunction(): TrainFunction;
+  makeTestFunction(): void;
+  testFunction: TrainFunction;
   collectedTrainableWeights: LayerWeight[];
   metricsNames: string[];
   optimizer: unknown;
@@ -391,6 +393,7 @@ interface TrainableModel {
 function isTrainableModel(x: unknown): x is TrainableModel {
   const fields = x as Partial<Record<keyof TrainableModel, unknown>> | null;
   return typeof fields?.makeTrainFunction === "function" &&
+    typeof fields.makeTestFunction === "function" &&
     Array.isArray(fields.collectedTrainableWeights) && Array.isArray(fields.metricsNames);
 }
 
@@ -448,7 +451,8 @@ const fusedModels = new WeakSet<object>();
  * each optionally followed by a dropout layer that implements {@linkcode MaskedDropout}, trained
  * with {@linkcode fusedAdam} on categorical cross-entropy, run each training batch — in `fit`,
  * `fitDataset` and `trainOnBatch` — as one pass on the blas backend ({@linkcode DenseStep}): the
- * same gradients as tfjs's backward pass on blas, without its tape and ~80 kernel calls. On any
+ * same gradients as tfjs's backward pass on blas, without its tape and ~80 kernel calls; and
+ * `evaluate` (and `fit`'s validation) as one forward pass, the same loss and accuracy. On any
  * other backend, with sample weights or other dtypes, with an optimizer other than
  * {@linkcode fusedAdam}'s, or after a compile with another loss or metrics, tfjs's own train
  * function runs. Returns true when fused; false when the model is not such a stack, or (after a
@@ -502,38 +506,43 @@ export function fuseDenseTraining(model: { readonly loss?: unknown }): boolean {
   ) {
     return false;
   }
-  const original = inner.makeTrainFunction.bind(inner);
   let step: DenseStep | undefined;
+  /** The blas backend, the step and the batch's arrays, or undefined where tfjs must run. */
+  const fusedInputs = (data: Tensor[], needsAdam: boolean) => {
+    const blas = backend();
+    const recompiled = model.loss !== "categoricalCrossentropy" ||
+      inner.metricsNames.length !== metrics.length + 1;
+    const adam = !needsAdam || inner.optimizer instanceof FusedAdamOptimizer;
+    if (!(blas instanceof BlasBackend) || !adam || recompiled) return undefined;
+    const [x, y] = data;
+    const xs = blas.floatValues(x);
+    const ys = blas.floatValues(y);
+    const variables = inner.collectedTrainableWeights.map((w) => w.read());
+    const values = variables.map((v) => blas.floatValues(v));
+    if (
+      data.slice(2).some((d) => d != null) || xs === undefined || ys === undefined ||
+      x.rank !== 2 || values.some((v) => v === undefined)
+    ) {
+      return undefined;
+    }
+    step ??= new DenseStep(blas.blas, specs, blas.epsilon());
+    const byWeight = new Map(inner.collectedTrainableWeights.map((w, i) => [w, values[i]!]));
+    const layerValues: DenseValues[] = weights.map(([kernel, bias]) => ({
+      kernel: byWeight.get(kernel)!,
+      bias: bias && byWeight.get(bias),
+    }));
+    return { step, xs, ys, variables, layerValues };
+  };
+  const outputs = (loss: number, accuracy: number) =>
+    metrics.length > 0 ? [scalar(loss), scalar(accuracy)] : [scalar(loss)];
+
+  const originalTrain = inner.makeTrainFunction.bind(inner);
   inner.makeTrainFunction = () => {
-    const tfjsStep = original();
+    const tfjsStep = originalTrain();
     return (data: Tensor[]) => {
-      const blas = backend();
-      const optimizer = inner.optimizer;
-      const recompiled = model.loss !== "categoricalCrossentropy" ||
-        inner.metricsNames.length !== metrics.length + 1;
-      if (
-        !(blas instanceof BlasBackend) || !(optimizer instanceof FusedAdamOptimizer) || recompiled
-      ) {
-        return tfjsStep(data);
-      }
-      const [x, y] = data;
-      const xs = blas.floatValues(x);
-      const ys = blas.floatValues(y);
-      const vars = inner.collectedTrainableWeights.map((w) => w.read());
-      const values = vars.map((v) => blas.floatValues(v));
-      if (
-        data.slice(2).some((d) => d != null) || xs === undefined || ys === undefined ||
-        x.rank !== 2 ||
-        values.some((v) => v === undefined)
-      ) {
-        return tfjsStep(data);
-      }
-      step ??= new DenseStep(blas.blas, specs, blas.epsilon());
-      const byWeight = new Map(inner.collectedTrainableWeights.map((w, i) => [w, values[i]!]));
-      const layerValues: DenseValues[] = weights.map(([kernel, bias]) => ({
-        kernel: byWeight.get(kernel)!,
-        bias: bias && byWeight.get(bias),
-      }));
+      const fused = fusedInputs(data, true);
+      if (fused === undefined) return tfjsStep(data);
+      const { step, xs, ys, variables, layerValues } = fused;
       const result = step.run(xs, ys, layerValues);
       const gradientOf = new Map<LayerWeight, Float32Array>();
       weights.forEach(([kernel, bias], l) => {
@@ -541,14 +550,23 @@ export function fuseDenseTraining(model: { readonly loss?: unknown }): boolean {
         if (bias) gradientOf.set(bias, result.gradients[l].bias!);
       });
       const gradients = inner.collectedTrainableWeights.map((w, i) => ({
-        name: vars[i].name,
-        tensor: tensor(gradientOf.get(w)!, vars[i].shape, "float32"),
+        name: variables[i].name,
+        tensor: tensor(gradientOf.get(w)!, variables[i].shape, "float32"),
       }));
-      optimizer.applyGradients(gradients);
+      (inner.optimizer as FusedAdamOptimizer).applyGradients(gradients);
       dispose(gradients.map((g) => g.tensor));
-      const outputs = [scalar(result.loss)];
-      if (metrics.length > 0) outputs.push(scalar(result.accuracy));
-      return outputs;
+      return outputs(result.loss, result.accuracy);
+    };
+  };
+  const originalTest = inner.makeTestFunction.bind(inner);
+  inner.makeTestFunction = () => {
+    originalTest();
+    const tfjsTest = inner.testFunction;
+    inner.testFunction = (data: Tensor[]) => {
+      const fused = fusedInputs(data, false);
+      if (fused === undefined) return tfjsTest(data);
+      const { loss, accuracy } = fused.step.evaluate(fused.xs, fused.ys, fused.layerValues);
+      return outputs(loss, accuracy);
     };
   };
   fusedModels.add(inner);

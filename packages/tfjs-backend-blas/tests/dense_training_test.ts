@@ -97,30 +97,38 @@ blasTest(
   },
 );
 
-blasTest("fuseDenseTraining on blas: fit gives tfjs's own history and weights", async () => {
-  await tf.setBackend("blas");
-  const [x, y] = batch(40, 5);
-  const fit = async (model: Sequential) => {
-    const { history } = await model.fit(x, y, {
-      epochs: 3,
-      batchSize: 16,
-      validationSplit: 0.25,
-      shuffle: false,
-    });
-    return [history, await state(model)];
-  };
-  const own = stack();
-  const fused = stack();
-  fuseDenseTraining(fused);
-  assert.deepEqual(await fit(fused), await fit(own));
-  const backward = async (model: Sequential) =>
-    (await tf.profile(() => fit(model))).kernels.filter((k) => k.name === "Step").length;
-  assert.ok(await backward(own) > 0);
-  assert.equal(await backward(fused), 0, "fit ran tfjs's backward pass");
-  tf.dispose([x, y]);
-  own.dispose();
-  fused.dispose();
-});
+blasTest(
+  "fuseDenseTraining on blas: fit and evaluate give tfjs's own history, weights, losses",
+  async () => {
+    await tf.setBackend("blas");
+    const [x, y] = batch(40, 5);
+    const fit = async (model: Sequential) => {
+      const { history } = await model.fit(x, y, {
+        epochs: 3,
+        batchSize: 16,
+        validationSplit: 0.25,
+        shuffle: false,
+      });
+      return [history, await state(model)];
+    };
+    const own = stack();
+    const fused = stack();
+    fuseDenseTraining(fused);
+    assert.deepEqual(await fit(fused), await fit(own));
+    const products = async (model: Sequential) =>
+      (await tf.profile(() => fit(model))).kernels.filter((k) => k.name.endsWith("MatMul")).length;
+    assert.ok(await products(own) > 0);
+    assert.equal(await products(fused), 0, "fit ran tfjs's forward or backward pass");
+    const evaluate = async (model: Sequential) => {
+      const scalars = model.evaluate(x, y, { batchSize: 16 }) as Tensor[];
+      return await Promise.all(scalars.map((t) => t.data()));
+    };
+    assert.deepEqual(await evaluate(fused), await evaluate(own));
+    tf.dispose([x, y]);
+    own.dispose();
+    fused.dispose();
+  },
+);
 
 blasTest("fuseDenseTraining runs tfjs's step with another optimizer and off blas", async () => {
   for (const backend of ["blas", "cpu"]) {
