@@ -52,7 +52,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { BlasBackend } from "./backend_blas.ts";
 import { type DenseSpec, DenseStep, type DenseValues } from "./dense_step.ts";
-import { ADAM_UPDATE, adamLoop, type AdamUpdateAttrs } from "./kernels/AdamUpdate.ts";
+import { ADAM_UPDATE, adamLoop, AdamMoments, type AdamUpdateAttrs } from "./kernels/AdamUpdate.ts";
 import { ACCURACY } from "./kernels/CategoricalAccuracy.ts";
 import { CROSSENTROPY } from "./kernels/CategoricalCrossentropy.ts";
 
@@ -130,6 +130,13 @@ export class FusedAdamOptimizer extends AdamOptimizer {
     this.#internals = internals;
   }
 
+  /**
+   * The moments in WebAssembly memory while the fast path runs; `#fresh` when they, not the
+   * moment variables, hold the current values.
+   */
+  #moments: AdamMoments | undefined;
+  #fresh = false;
+
   /** One Adam step: fused on the blas backend, else tfjs's own `applyGradients`. */
   override applyGradients(variableGradients: NamedGradients): void {
     const internals = this.#internals;
@@ -137,6 +144,7 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       ? backend()
       : undefined;
     if (internals === undefined || !(blas instanceof BlasBackend)) {
+      this.#flush();
       return super.applyGradients(variableGradients);
     }
     const list = Array.isArray(variableGradients)
@@ -152,7 +160,7 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       correction2: 1 - scalar(internals.accBeta2),
     };
     tidy(() => {
-      list.forEach(({ name, tensor: gradient }, i) => {
+      const values = list.map(({ name }, i) => {
         const value = engine().registeredVariables[name];
         const zeros = (suffix: string) => ({
           originalName: `${name}/${suffix}`,
@@ -160,17 +168,24 @@ export class FusedAdamOptimizer extends AdamOptimizer {
         });
         internals.accumulatedFirstMoment[i] ??= zeros("m");
         internals.accumulatedSecondMoment[i] ??= zeros("v");
-        if (gradient == null) return;
-        const m = internals.accumulatedFirstMoment[i]!.variable;
-        const v = internals.accumulatedSecondMoment[i]!.variable;
-        if (!updateInPlace(blas, [value, m, v], gradient, attrs)) {
-          const inputs = { value, m, v, gradient };
-          const [w2, m2, v2] = engine().runKernel<Tensor[]>(ADAM_UPDATE, inputs, attrs);
-          m.assign(m2);
-          v.assign(v2);
-          value.assign(w2);
-        }
+        return value;
       });
+      if (!this.#updateFast(blas, internals, values, list.map((g) => g.tensor), attrs)) {
+        this.#flush();
+        list.forEach(({ tensor: gradient }, i) => {
+          if (gradient == null) return;
+          const value = values[i];
+          const m = internals.accumulatedFirstMoment[i]!.variable;
+          const v = internals.accumulatedSecondMoment[i]!.variable;
+          if (!updateInPlace(blas, [value, m, v], gradient, attrs)) {
+            const inputs = { value, m, v, gradient };
+            const [w2, m2, v2] = engine().runKernel<Tensor[]>(ADAM_UPDATE, inputs, attrs);
+            m.assign(m2);
+            v.assign(v2);
+            value.assign(w2);
+          }
+        });
+      }
       const accumulators = [[internals.accBeta1, this.beta1], [internals.accBeta2, this.beta2]];
       for (const [acc, beta] of accumulators as [Variable, number][]) {
         const values = blas.ownValues(acc);
@@ -179,6 +194,70 @@ export class FusedAdamOptimizer extends AdamOptimizer {
       }
     });
     this.incrementIterations();
+  }
+
+  /**
+   * The step with the moments in WebAssembly memory, when every variable's values are its own
+   * (see `BlasBackend.ownValues`) and every gradient is float32 of its size; returns whether it
+   * ran. It loads the moments from their variables when they are not there yet.
+   */
+  #updateFast(
+    blas: BlasBackend,
+    internals: AdamInternals,
+    values: Variable[],
+    gradients: (Tensor | null | undefined)[],
+    attrs: AdamUpdateAttrs,
+  ): boolean {
+    const ws = values.map((v) => blas.ownValues(v));
+    const gs = gradients.map((g) => g == null ? undefined : blas.floatValues(g));
+    if (ws.some((w, i) => w === undefined || w.length !== gs[i]?.length)) return false;
+    if (!this.#fresh) {
+      const lengths = ws.map((w) => w!.length);
+      if (!this.#moments?.fits(lengths)) this.#moments = AdamMoments.create(lengths);
+      if (this.#moments === undefined) return false;
+      ws.forEach((_, i) => {
+        const [m, v] = [internals.accumulatedFirstMoment, internals.accumulatedSecondMoment]
+          .map((moments) => blas.floatValues(moments[i]!.variable)!);
+        this.#moments!.load(i, m, v);
+      });
+      this.#fresh = true;
+    }
+    ws.forEach((w, i) => this.#moments!.update(i, w!, gs[i]!, attrs));
+    return true;
+  }
+
+  /** Writes the moments back into their variables if they are newer in WebAssembly memory. */
+  #flush(): void {
+    const internals = this.#internals;
+    if (!this.#fresh || internals === undefined || this.#moments === undefined) return;
+    this.#fresh = false;
+    const moments = [internals.accumulatedFirstMoment, internals.accumulatedSecondMoment];
+    moments[0].forEach((_, i) => {
+      this.#moments!.read(i).forEach((values, k) => {
+        const variable = moments[k][i]!.variable;
+        tidy(() => variable.assign(tensor(values, variable.shape, "float32")));
+      });
+    });
+  }
+
+  /** Adam's state (step count, moments) as tfjs's Adam gives it, moments brought up to date. */
+  override getWeights(): ReturnType<AdamOptimizer["getWeights"]> {
+    this.#flush();
+    return super.getWeights();
+  }
+
+  /** Sets Adam's state as tfjs's Adam does; the next fused step reloads the moments. */
+  override setWeights(weightValues: Parameters<AdamOptimizer["setWeights"]>[0]): Promise<void> {
+    this.#flush();
+    this.#fresh = false;
+    return super.setWeights(weightValues);
+  }
+
+  /** Disposes Adam's variables, and lets the moments' memory go. */
+  override dispose(): void {
+    this.#fresh = false;
+    this.#moments = undefined;
+    super.dispose();
   }
 }
 

@@ -59,21 +59,35 @@ export function adamLoopJs(
   }
 }
 
-/** The instantiated adam.wat module, or undefined where WebAssembly SIMD is missing. */
-let simd: { memory: WebAssembly.Memory; adam: (...args: number[]) => void } | undefined | null =
-  null;
-
-function simdModule() {
-  if (simd === null) {
-    try {
-      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(ADAM_WASM));
-      simd = exports as unknown as NonNullable<typeof simd>;
-    } catch {
-      simd = undefined;
-    }
+/** adam.wat compiled, or undefined where WebAssembly SIMD is missing. */
+const SIMD_MODULE: WebAssembly.Module | undefined = (() => {
+  try {
+    return new WebAssembly.Module(ADAM_WASM);
+  } catch {
+    return undefined;
   }
-  return simd;
+})();
+
+/** An instance of adam.wat: its memory and update function. */
+interface AdamInstance {
+  memory: WebAssembly.Memory;
+  adam(n: number, w: number, m: number, v: number, g: number, ...constants: number[]): void;
 }
+
+/** A new instance of adam.wat, or undefined where SIMD is missing. */
+function adamInstance(): AdamInstance | undefined {
+  if (SIMD_MODULE === undefined) return undefined;
+  return new WebAssembly.Instance(SIMD_MODULE).exports as unknown as AdamInstance;
+}
+
+/** Grows `memory` to hold at least `bytes`; its addresses and contents stay. */
+function reserve(memory: WebAssembly.Memory, bytes: number): void {
+  const needed = bytes - memory.buffer.byteLength;
+  if (needed > 0) memory.grow(Math.ceil(needed / 65536));
+}
+
+/** The instance that {@linkcode adamLoop} copies its arrays into. */
+let shared: AdamInstance | undefined | null = null;
 
 /**
  * Adam's update of n parameters, each operation rounded to float32, four at a time in
@@ -86,16 +100,81 @@ export function adamLoop(
   outputs: Float32Array[],
   attrs: AdamUpdateAttrs,
 ): void {
-  const module = simdModule();
+  if (shared === null) shared = adamInstance();
   const n = arrays[0].length;
-  if (module === undefined || n < 64) return adamLoopJs(arrays, outputs, attrs);
+  if (shared === undefined || n < 64) return adamLoopJs(arrays, outputs, attrs);
   const bytes = 4 * n;
-  const needed = 4 * bytes - module.memory.buffer.byteLength;
-  if (needed > 0) module.memory.grow(Math.ceil(needed / 65536));
-  const memory = new Float32Array(module.memory.buffer, 0, 4 * n);
+  reserve(shared.memory, 4 * bytes);
+  const memory = new Float32Array(shared.memory.buffer, 0, 4 * n);
   arrays.forEach((values, k) => memory.set(values, k * n));
-  module.adam(n, 0, bytes, 2 * bytes, 3 * bytes, ...constants(attrs));
+  shared.adam(n, 0, bytes, 2 * bytes, 3 * bytes, ...constants(attrs));
   outputs.forEach((values, k) => values.set(memory.subarray(k * n, (k + 1) * n)));
+}
+
+/**
+ * Adam's moments of a list of parameter arrays, kept in WebAssembly memory between steps, so
+ * that a step copies only the parameters and their gradient in (and the parameters out): the
+ * same values as {@linkcode adamLoop}. `load` puts the moments in; `read` takes a copy out.
+ * Undefined from {@linkcode AdamMoments.create} where SIMD is missing.
+ */
+export class AdamMoments {
+  readonly #instance: AdamInstance;
+  /** Byte offsets of each array's m (then its v, n floats later). */
+  readonly #offsets: number[];
+  readonly #lengths: number[];
+  /** Byte offset of the scratch space for one array's parameters and gradient. */
+  readonly #scratch: number;
+
+  private constructor(instance: AdamInstance, lengths: number[]) {
+    this.#instance = instance;
+    this.#lengths = lengths;
+    let end = 0;
+    this.#offsets = lengths.map((n) => {
+      const offset = end;
+      end += 8 * Math.ceil(n / 4) * 4;
+      return offset;
+    });
+    this.#scratch = end;
+    reserve(instance.memory, end + 8 * Math.max(0, ...lengths));
+  }
+
+  /** Moments for arrays of these `lengths` (zero until loaded), or undefined without SIMD. */
+  static create(lengths: number[]): AdamMoments | undefined {
+    const instance = adamInstance();
+    return instance && new AdamMoments(instance, lengths);
+  }
+
+  /** Whether these moments are for arrays of exactly these `lengths`. */
+  fits(lengths: number[]): boolean {
+    return lengths.length === this.#lengths.length &&
+      lengths.every((n, i) => n === this.#lengths[i]);
+  }
+
+  /** Sets array i's moments m and v [n]. */
+  load(i: number, m: Float32Array, v: Float32Array): void {
+    const n = this.#lengths[i];
+    const memory = new Float32Array(this.#instance.memory.buffer, this.#offsets[i], 2 * n);
+    memory.set(m);
+    memory.set(v, n);
+  }
+
+  /** Copies of array i's moments [m, v]. */
+  read(i: number): [Float32Array, Float32Array] {
+    const n = this.#lengths[i];
+    const memory = new Float32Array(this.#instance.memory.buffer, this.#offsets[i], 2 * n);
+    return [memory.slice(0, n), memory.slice(n)];
+  }
+
+  /** One Adam step of array i: its parameters `w` [n] in place, from their gradient `g` [n]. */
+  update(i: number, w: Float32Array, g: Float32Array, attrs: AdamUpdateAttrs): void {
+    const n = this.#lengths[i];
+    const memory = new Float32Array(this.#instance.memory.buffer, this.#scratch, 2 * n);
+    memory.set(w);
+    memory.set(g, n);
+    const [m, scratch] = [this.#offsets[i], this.#scratch];
+    this.#instance.adam(n, scratch, m, m + 4 * n, scratch + 4 * n, ...constants(attrs));
+    w.set(memory.subarray(0, n));
+  }
 }
 
 /** value, m, v, gradient [...shape] → [new value, new m, new v], as `adamLoop` computes them. */

@@ -287,3 +287,42 @@ Deno.test("fuseCrossentropy names a model with several outputs", () => {
   assert.throws(() => fuseCrossentropy(model), /expected a model with one output, got 2/);
   model.dispose();
 });
+
+blasTest(
+  "fusedAdam keeps its moments in WebAssembly memory: reading or setting them mid-run changes nothing",
+  async () => {
+    await tf.setBackend("blas");
+    const run = async (midway: (adam: core.Optimizer) => Promise<void>) => {
+      const w = tf.variable(tf.tensor(values([5000], 3), [5000]));
+      const adam = fusedAdam(0.01);
+      for (let step = 0; step < 6; step++) {
+        const gradient = tf.tensor(values([5000], 10 + step), [5000]);
+        adam.applyGradients([{ name: w.name, tensor: gradient }]);
+        gradient.dispose();
+        if (step === 2) await midway(adam);
+      }
+      const state = await adam.getWeights(); // the moment variables themselves, a new step count
+      const read = [w, ...state.map((s) => s.tensor)].map((t) => Array.from(t.dataSync()));
+      tf.dispose([w, state[0].tensor]);
+      adam.dispose();
+      return read;
+    };
+    const plain = await run(async () => {});
+    const read = await run(async (adam) => {
+      const state = await adam.getWeights();
+      assert.ok(state[1].tensor.dataSync().some((m) => m !== 0), "the moments, up to date");
+      tf.dispose(state[0].tensor);
+    });
+    const reset = await run(async (adam) => {
+      const state = (await adam.getWeights()).map(({ name, tensor }) => ({
+        name,
+        tensor: tensor.clone(),
+      }));
+      await adam.setWeights(state); // makes variables of its own from these tensors
+      tf.dispose(state.map((s) => s.tensor));
+    });
+    assert.deepEqual(read, plain);
+    assert.deepEqual(reset, plain);
+    assert.notDeepEqual(plain[2], new Array(5000).fill(0), "moments were read back");
+  },
+);
