@@ -22,7 +22,8 @@ import { executeNotebook } from "./execute_notebook.ts";
 import { setup } from "./setup.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const NOTEBOOKS = [
+/** The notebooks, in the order they run. */
+export const NOTEBOOKS = [
   "01_explore",
   "02_preprocess",
   "03_model",

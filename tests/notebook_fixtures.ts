@@ -4,15 +4,8 @@ import { fileURLToPath } from "node:url";
 /** The repository's root folder, with a trailing slash. */
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-/** The six notebooks, in order. */
-export const NOTEBOOKS = [
-  "01_explore",
-  "02_preprocess",
-  "03_model",
-  "04_train",
-  "05_noise",
-  "06_seeds",
-];
+/** The six notebooks, in order: reproduce's list. */
+export { NOTEBOOKS } from "../scripts/reproduce.ts";
 
 /** Environment of a quick run: 6,000 training images, 2 epochs, 2,000 test images. */
 export const QUICK = {

@@ -12,7 +12,11 @@
  * @module
  */
 import type { Blas } from "./blas_library.ts";
+import { argMax } from "./kernels/CategoricalAccuracy.ts";
+import { clip, rowSum } from "./kernels/CategoricalCrossentropy.ts";
 import { DENSE_STEP_WASM } from "./kernels/dense_step_wasm.ts";
+import { softmaxRows } from "./kernels/Softmax.ts";
+import { sumOuter } from "./kernels/Sum.ts";
 
 /** One dense layer of the stack: y = activation(x · kernel + bias), kernel [inputs, units]. */
 export interface DenseSpec {
@@ -252,7 +256,8 @@ export class DenseStep {
         activate(out, bias, relu, mask);
       }
     });
-    softmaxRows(b.outputs[layers.length - 1], layers[layers.length - 1].units);
+    const probabilities = b.outputs[layers.length - 1];
+    softmaxRows(probabilities, probabilities, layers[layers.length - 1].units);
     return { b, batch };
   }
 
@@ -275,7 +280,7 @@ export class DenseStep {
       const input = l === 0 ? x : b.outputs[l - 1];
       const g = b.gradients[l];
       blas.sgemm(true, false, layer.inputs, layer.units, batch, input, delta, g.kernel);
-      if (g.bias !== undefined && l === last) sumColumns(delta, g.bias);
+      if (g.bias !== undefined && l === last) sumOuter(delta, g.bias);
       if (l === 0) continue;
       const inputDelta = b.deltas[l - 1];
       blas.sgemm(
@@ -376,46 +381,6 @@ function activate(
   }
 }
 
-/** Softmax of each row of x [rows, k] in place, as the blas Softmax kernel. */
-function softmaxRows(x: Float32Array, k: number): void {
-  for (let row = 0; row < x.length; row += k) {
-    let max = -Infinity;
-    for (let j = row; j < row + k; j++) if (x[j] > max) max = x[j];
-    let sum = 0;
-    for (let j = row; j < row + k; j++) {
-      x[j] = Math.exp(x[j] - max);
-      sum += x[j];
-    }
-    const total = Math.fround(sum);
-    for (let j = row; j < row + k; j++) x[j] /= total;
-  }
-}
-
-/** Sum of p[start, start + k), rounded to float32. */
-function rowSum(p: Float32Array, start: number, k: number): number {
-  let sum = 0;
-  for (let j = start; j < start + k; j++) sum += p[j];
-  return Math.fround(sum);
-}
-
-/** x clipped to [lo, hi], as a float32. */
-function clip(x: number, lo: number, hi: number): number {
-  return Math.fround(x > hi ? hi : x < lo ? lo : x);
-}
-
-/** Index of the first largest value of x[start, start + k). */
-function argMax(x: Float32Array, start: number, k: number): number {
-  let max = x[start];
-  let index = 0;
-  for (let j = 1; j < k; j++) {
-    if (x[start + j] > max) {
-      max = x[start + j];
-      index = j;
-    }
-  }
-  return index;
-}
-
 /** Mean over rows of whether t's and p's arg-max agree, as the Mean kernel rounds it. */
 function accuracyOf(t: Float32Array, p: Float32Array, k: number): number {
   const rows = p.length / k;
@@ -425,16 +390,6 @@ function accuracyOf(t: Float32Array, p: Float32Array, k: number): number {
     total += Math.fround(+(argMax(t, start, k) === argMax(p, start, k)) / count);
   }
   return Math.fround(total);
-}
-
-/** out [n] = the column sums of x [rows, n], accumulated in float64 as the blas Sum kernel. */
-function sumColumns(x: Float32Array, out: Float32Array): void {
-  const n = out.length;
-  const acc = new Float64Array(n);
-  for (let row = 0; row < x.length; row += n) {
-    for (let j = 0; j < n; j++) acc[j] += x[row + j];
-  }
-  out.set(acc);
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
- * Training fusions for the "blas" backend: Adam as one kernel per variable and step
- * ({@linkcode fusedAdam}), and a tfjs-layers model's categorical cross-entropy and accuracy as
- * one kernel each ({@linkcode fuseCrossentropy}). On any other backend, tfjs's own Adam, loss and
- * accuracy run, unchanged; on blas the results are tfjs's too (Adam's within float32 rounding,
- * the loss, its gradient and the accuracy bit for bit).
+ * Training fusions for the "blas" backend: Adam as one SIMD pass per variable and step
+ * ({@linkcode fusedAdam}), a tfjs-layers model's categorical cross-entropy and accuracy as one
+ * kernel each ({@linkcode fuseCrossentropy}), and a dense stack's whole training step and
+ * evaluation as one pass ({@linkcode fuseDenseTraining}). On any other backend, tfjs's own Adam,
+ * loss, accuracy and step run, unchanged; on blas the results are tfjs's too (Adam's within
+ * float32 rounding, the rest bit for bit).
  *
  * This is the one file of the package that touches tfjs internals: the private moments of
- * tfjs-core's `AdamOptimizer`, and the loss and metric functions of a compiled tfjs-layers model.
+ * tfjs-core's `AdamOptimizer`, and the loss and metric functions and the train and test
+ * functions of a compiled tfjs-layers model.
  * It does not import tfjs-layers. It checks the fields it needs (as tfjs {@linkcode TFJS_CHECKED}
  * has them) and, where they are missing, prints a one-line notice and leaves tfjs's own Adam,
  * loss and accuracy in place.

@@ -12,7 +12,7 @@ import { type CrossentropyInputs, labelsAndPredictions } from "./CategoricalCros
 export const ACCURACY = "BlasCategoricalAccuracy";
 
 /** Index of the first largest of `x` [k] from `start`, as tfjs's ArgMax kernel picks it. */
-function argMax(x: Float32Array, start: number, k: number): number {
+export function argMax(x: Float32Array, start: number, k: number): number {
   let max = x[start];
   let index = 0;
   for (let j = 1; j < k; j++) {

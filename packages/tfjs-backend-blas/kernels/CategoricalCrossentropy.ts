@@ -53,14 +53,14 @@ export function labelsAndPredictions(
 }
 
 /** Σ of `p` [k] from `start`, summed in float64 in order and rounded, as the Sum kernel does. */
-function rowSum(p: Float32Array, start: number, k: number): number {
+export function rowSum(p: Float32Array, start: number, k: number): number {
   let sum = 0;
   for (let j = start; j < start + k; j++) sum += p[j];
   return Math.fround(sum);
 }
 
 /** x clipped to [lo, hi] as tfjs's ClipByValue kernel does (NaN stays NaN), in float32. */
-function clip(x: number, lo: number, hi: number): number {
+export function clip(x: number, lo: number, hi: number): number {
   return Math.fround(x > hi ? hi : x < lo ? lo : x);
 }
 

@@ -27,8 +27,16 @@ export function softmax(
   if (values === undefined || rank === 0 || (dim !== -1 && dim !== rank - 1)) {
     return cpuSoftmax(args);
   }
-  const width = logits.shape[rank - 1];
   const out = backend.allocate(values.length);
+  softmaxRows(values, out, logits.shape[rank - 1]);
+  return backend.makeTensorInfo(logits.shape, "float32", out);
+}
+
+/**
+ * The softmax of each row of `values` [rows, width] into `out` (which may be `values`): the
+ * exponentials of the row less its maximum, stored as float32, over their sum.
+ */
+export function softmaxRows(values: Float32Array, out: Float32Array, width: number): void {
   for (let row = 0; row < out.length; row += width) {
     let max = -Infinity;
     for (let j = row; j < row + width; j++) if (values[j] > max) max = values[j];
@@ -40,7 +48,6 @@ export function softmax(
     const total = Math.fround(sum);
     for (let j = row; j < row + width; j++) out[j] /= total;
   }
-  return backend.makeTensorInfo(logits.shape, "float32", out);
 }
 
 /** The Softmax kernel of the "blas" backend. */

@@ -17,7 +17,7 @@ import {
 import { type BlasKernelArgs, blasKernelConfig, cpuFallback } from "../kernel_config.ts";
 
 /** Sums x viewed as [outer, inner] over its outer axis into `out` [inner]. */
-function sumOuter(x: Float32Array, out: Float32Array): void {
+export function sumOuter(x: Float32Array, out: Float32Array): void {
   const inner = out.length;
   const acc = new Float64Array(inner);
   for (let row = 0; row < x.length; row += inner) {
