@@ -77,3 +77,17 @@ Deno.test("withNoisyCopies stacks the clean images and their seeded noisy copies
   assert.deepEqual([...tf.tidy(() => tf.argMax(y, 1).dataSync())], [1, 2, 0, 1, 2, 0]);
   tf.dispose([x, y, clean.x, clean.y, noisy]);
 });
+
+Deno.test("withNoisyCopies writes into a given array of 2 × the split's pixels, or names it", () => {
+  const split = { images: Uint8Array.from([0, 255, 128, 64]), labels: Uint8Array.from([3, 4]) };
+  const into = new Float32Array(8).fill(-1);
+  const { x, y } = withNoisyCopies(split, { std: 0.1, seed: 5, into });
+  const fresh = withNoisyCopies(split, { std: 0.1, seed: 5 });
+  assert.deepEqual(into, fresh.x.dataSync());
+  assert.deepEqual(x.dataSync(), fresh.x.dataSync());
+  assert.throws(
+    () => withNoisyCopies(split, { seed: 5, into: new Float32Array(4) }),
+    /withNoisyCopies: into\.length: expected 8 values \(2 × 2 images of 2 pixels\), got 4/,
+  );
+  tf.dispose([x, y, fresh.x, fresh.y]);
+});

@@ -65,6 +65,21 @@ export interface StudySeedOptions {
 }
 
 /**
+ * Arrays of training images that a finished seed gave back, for the next seed to reuse, so that
+ * memory does not grow with the number of seeds while the garbage collector lags.
+ */
+const spare = new Set<Float32Array>();
+
+/** A spare array of `length`, taken out of `spare`, else a new one. */
+function takeBuffer(length: number): Float32Array {
+  for (const buffer of spare) {
+    spare.delete(buffer);
+    if (buffer.length === length) return buffer;
+  }
+  return new Float32Array(length);
+}
+
+/**
  * Trains the study's four models ({@linkcode STUDY_MODELS}) with one seed as notebook 05 does,
  * keeps each one's epoch of best validation accuracy, and returns the values of
  * {@linkcode SEED_METRIC_KEYS} (accuracies in [0, 1]) by key.
@@ -74,7 +89,8 @@ export interface StudySeedOptions {
  * validation split taken after concatenating); the split-first model trains on the first part's
  * clean and noisy copies and validates on the last part's. Accuracy is measured on `data.test`
  * (M images) and on a noisy copy of it. Every tensor, model and optimizer made here is disposed
- * before it returns, also when it throws.
+ * before it returns, also when it throws. The training images of all four models take turns in
+ * one array of 2N images, which the next call reuses (memory does not grow with the seeds).
  *
  * @example
  * ```ts
@@ -131,11 +147,25 @@ export async function runStudySeed(
     model.optimizer?.dispose();
     model.dispose();
   };
+  let release = () => {};
   const dir = keepDir ?? await Deno.makeTempDir({ prefix: "mlp-seed-" });
   try {
-    const { x, y } = toTensors(data.train);
+    // One array holds every training set of the seed in turn, so that memory does not grow with
+    // a new 2 × 188 MB array per model: first the clean images and their noisy copies (noise seed
+    // + 1, as noise(x, seed + 1) gives them), whose halves train the clean and the noisy model and
+    // whose whole trains the leaky one; then the split-first sets.
+    const n = data.train.labels.length;
+    const buffer = takeBuffer(2 * data.train.images.length);
+    release = () => spare.add(buffer);
+    const both = withNoisyCopies(data.train, { std: noiseStd, seed: seed + 1, into: buffer });
+    tensors.push(both.x, both.y);
+    const [x, xNoisy, y] = [
+      track(tf.slice(both.x, 0, n)),
+      track(tf.slice(both.x, n, n)),
+      track(tf.slice(both.y, 0, n)),
+    ];
     const test = toTensors(data.test);
-    tensors.push(x, y, test.x, test.y);
+    tensors.push(test.x, test.y);
     const testNoisy = track(noise(test.x, seed + 100));
     const onTest = async (checkpoint: string) => {
       const model = open(await loadCheckpoint(`${dir}/${checkpoint}`));
@@ -156,33 +186,38 @@ export async function runStudySeed(
     const clean = await onTest("mlp_1_reference");
 
     // Noisy model (05: mlp_1_noisy)
-    const xNoisy = track(noise(x, seed + 1));
     const noisyModel = open(buildMlp({ dropout, seed }));
     await train(noisyModel, xNoisy, y, {
       ...settings,
       checkpointDir: `${dir}/mlp_1_noisy`,
       ...callbacks(1),
     });
-    tf.dispose([xNoisy]);
     dispose(noisyModel);
     const noisy = await onTest("mlp_1_noisy");
 
     // Clean + noisy, split after concatenating: the leak
-    const leakyData = withNoisyCopies(data.train, { std: noiseStd, seed: seed + 1 });
-    tensors.push(leakyData.x, leakyData.y);
     const leakyModel = open(buildMlp({ dropout, seed }));
-    const leaky = await train(leakyModel, leakyData.x, leakyData.y, {
+    const leaky = await train(leakyModel, both.x, both.y, {
       ...settings,
       ...callbacks(2),
     });
-    tf.dispose([leakyData.x, leakyData.y]);
     dispose(leakyModel);
+    tf.dispose([x, xNoisy, y, both.x, both.y]);
 
-    // Clean + noisy, split first (05: mlp_1_robust)
+    // Clean + noisy, split first (05: mlp_1_robust), in the same array
     const parts = splitValidation(data.train, validationSplit);
-    const trainSet = withNoisyCopies(parts.train, { std: noiseStd, seed: seed + 2 });
+    const trainPixels = 2 * parts.train.images.length;
+    const trainSet = withNoisyCopies(parts.train, {
+      std: noiseStd,
+      seed: seed + 2,
+      into: buffer.subarray(0, trainPixels),
+    });
     tensors.push(trainSet.x, trainSet.y);
-    const validationSet = withNoisyCopies(parts.validation, { std: noiseStd, seed: seed + 3 });
+    const validationSet = withNoisyCopies(parts.validation, {
+      std: noiseStd,
+      seed: seed + 3,
+      into: buffer.subarray(trainPixels),
+    });
     tensors.push(validationSet.x, validationSet.y);
     const robustModel = open(buildMlp({ dropout, seed }));
     const robustHistory = await train(robustModel, trainSet.x, trainSet.y, {
@@ -207,6 +242,7 @@ export async function runStudySeed(
     };
   } finally {
     tf.dispose(tensors); // those disposed already are skipped
+    release();
     for (const model of models) dispose(model);
     if (keepDir === undefined) await Deno.remove(dir, { recursive: true });
   }

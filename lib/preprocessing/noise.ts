@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInteger, checkNumber, checkOneOf } from "../checks.ts";
+import { checkError, checkInteger, checkNumber, checkOneOf } from "../checks.ts";
 import { STUDY_CONFIG } from "../config.ts";
 import type { Split } from "../data/mnist.ts";
 import { pixelsPerImage } from "../data/splits.ts";
@@ -78,7 +78,8 @@ export function addGaussianNoise<T extends Tensor>(x: T, options: NoiseOptions):
 /**
  * A split's images twice, clean then with noise, as model inputs: `x` [2N, P] and one-hot
  * `y` [2N, classes] — the study's data augmentation. The noisy half equals
- * `addGaussianNoise` of the clean half with the same options.
+ * `addGaussianNoise` of the clean half with the same options. With `into`, `x` holds that array
+ * (on the cpu-based backends, without a copy), so a caller can reuse one large array.
  *
  * @example
  * ```ts
@@ -96,13 +97,21 @@ export function addGaussianNoise<T extends Tensor>(x: T, options: NoiseOptions):
  */
 export function withNoisyCopies(
   split: Split,
-  options: NoiseOptions,
+  options: NoiseOptions & {
+    /** An array of 2 × the split's pixels to write `x`'s values into (else a new one). */
+    into?: Float32Array;
+  },
   classes = NUM_CLASSES,
 ): { x: Tensor2D; y: Tensor2D } {
   const n = split.labels.length;
   const size = pixelsPerImage(split);
   const pixels = split.images.length;
-  const x = new Float32Array(2 * pixels);
+  const { into } = options;
+  if (into !== undefined && into.length !== 2 * pixels) {
+    const expected = `${2 * pixels} values (2 × ${n} images of ${size} pixels)`;
+    throw checkError("withNoisyCopies: into.length", expected, `${into.length}`);
+  }
+  const x = into ?? new Float32Array(2 * pixels);
   const clean = normalize(split.images, x.subarray(0, pixels));
   writeNoisy(clean, x.subarray(pixels), options, "withNoisyCopies", "normalized split.images");
   const labels = oneHot(split.labels, classes);
