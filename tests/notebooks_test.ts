@@ -128,11 +128,21 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
   assert.deepEqual(figures, ["Accuracy over 2 seeds", "Paired differences, seed by seed"]);
   const verdicts = all.split("\n").filter((line) => line.startsWith("• "));
   assert.equal(verdicts.length, 4, `verdict lines: ${verdicts.join("\n")}`);
+  // Two seeds give a wide interval (t = 12.7), so whether a claim clears seed noise depends on
+  // the backend's numbers; what must hold is that each verdict follows from its own interval.
   for (const line of verdicts) {
-    assert.match(line, /: (beyond seed noise|not distinguishable from seed noise)/);
-    assert.match(line, /95% CI −?\d+\.\d\d to −?\d+\.\d\d/);
+    const ci = line.match(/95% CI (−?\d+\.\d\d) to (−?\d+\.\d\d)/);
+    assert.ok(ci, `no interval in: ${line}`);
+    const [low, high] = [ci[1], ci[2]].map((v) => Number(v.replace("−", "-")));
+    const beyond = low > 0 || high < 0;
+    assert.match(
+      line,
+      beyond ? /: beyond seed noise\.$/ : /: not distinguishable from seed noise /,
+      `verdict against its interval ${low} to ${high}`,
+    );
   }
-  assert.match(verdicts[3], /^• The leak inflates validation accuracy by/);
+  // The leak inflates validation accuracy in both seeds, whatever the verdict.
+  assert.match(verdicts[3], /^• The leak.*(in every seed \(2 of 2|higher in 2 of 2 seeds)/);
   // Memory does not grow with the seeds: the same tensors are held after each.
   const memory = all.match(/Memory after each seed.*?<\/table>/s)?.[0] ?? "";
   const held = [...memory.matchAll(/<tr><td[^>]*>\d+<\/td><td[^>]*>(\d+)<\/td>/g)].map((m) => m[1]);
