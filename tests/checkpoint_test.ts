@@ -457,3 +457,27 @@ Deno.test("saves to one folder at the same time take turns: the folder holds one
   }
   assert.equal(names(dir).length, 2);
 });
+
+Deno.test("a save disposes only its own tensors, not those made meanwhile by other code", async () => {
+  await using tmp = await tempDir("ckpt-test-");
+  const [dir, model] = await tempCheckpoint(tmp);
+  // Tensors made between the save's own steps (microtask by microtask, and at every timer turn).
+  const before = tf.memory().numTensors;
+  const made: Tensor[] = [];
+  let saving = true;
+  const save = saveCheckpoint(model, dir).finally(() => (saving = false));
+  for (let i = 0; saving; i++) {
+    made.push(tf.scalar(i));
+    await (i % 50 === 49 ? new Promise((done) => setTimeout(done, 0)) : Promise.resolve());
+  }
+  await save;
+  const disposed = made.filter((t) => t.isDisposed).length;
+  assert.equal(
+    disposed,
+    0,
+    `${disposed} of ${made.length} tensors made during the save were disposed`,
+  );
+  assert.ok(made.length > 50, `the save gave way ${made.length} times`);
+  tf.dispose(made);
+  assert.equal(tf.memory().numTensors, before, "the save leaves no tensor of its own behind");
+});

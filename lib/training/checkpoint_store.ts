@@ -27,7 +27,7 @@ import {
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from "node:path";
 import { syncFolder, tempFileTarget, writeFileAtomic, type WriteStep } from "../atomic_write.ts";
 import "../model/seeded_dropout.ts";
-import { type io, type LayersModel, tf } from "../tf.ts";
+import { type io, type LayersModel, type Tensor, tf } from "../tf.ts";
 
 /** The model file of a checkpoint folder: the commit point of a save. */
 export const MODEL_FILE = "model.json";
@@ -530,14 +530,28 @@ export async function writeArtifacts(
   }
 }
 
-/** Serializations of models, one at a time: each runs in its own tfjs engine scope. */
+/** Serializations of models, one at a time. */
 let serializing: Promise<unknown> = Promise.resolve();
 
-/** The model's artifacts as `model.save` makes them, optimizer state included. */
+/**
+ * The model's artifacts as `model.save` makes them, optimizer state included. tfjs's
+ * `optimizer.getWeights()` makes an iteration-count scalar that `save` never disposes; the
+ * serialization catches that one call's result and disposes the scalar itself (an engine scope
+ * across the awaits would also dispose tensors that other code makes meanwhile).
+ */
 function modelArtifacts(model: LayersModel): Promise<io.ModelArtifacts> {
   const run = serializing.then(async () => {
-    // tfjs's optimizer.getWeights() makes an iteration-count scalar that save never disposes.
-    tf.engine().startScope();
+    const optimizer = model.optimizer;
+    const made: Tensor[] = [];
+    if (optimizer !== undefined) {
+      const getWeights = optimizer.getWeights;
+      optimizer.getWeights = async function () {
+        delete (this as Partial<typeof optimizer>).getWeights; // one call: model.save's
+        const weights = await getWeights.call(this);
+        if (weights.length > 0) made.push(weights[0].tensor);
+        return weights;
+      };
+    }
     try {
       let captured: io.ModelArtifacts | undefined;
       await model.save({
@@ -550,7 +564,8 @@ function modelArtifacts(model: LayersModel): Promise<io.ModelArtifacts> {
       }, { includeOptimizer: true });
       return captured!;
     } finally {
-      tf.engine().endScope();
+      if (optimizer !== undefined) delete (optimizer as Partial<typeof optimizer>).getWeights;
+      tf.dispose(made);
     }
   });
   serializing = run.catch(() => {});
