@@ -165,3 +165,23 @@ Deno.test("MLP_SEEDS and MLP_KEEP_SEEDS", () => {
   assert.equal(loadConfig({ MLP_KEEP_SEEDS: "0" }).keepSeeds, false);
   assert.throws(() => loadConfig({ MLP_KEEP_SEEDS: "yes" }), /MLP_KEEP_SEEDS/);
 });
+
+Deno.test("dotPlotSvg labels every tick it draws, 0 included, and its legend at full strength", async () => {
+  // Paired differences as notebook 06 draws them: seed by seed, the interval, 0 as reference.
+  const svg = await dotPlotSvg({
+    title: "Paired differences",
+    xTitle: "Difference (points)",
+    seeds: [42, 1042, 2042, 3042, 4042],
+    panels: [{
+      title: "Noisy − clean",
+      values: [-0.36, -0.21, -0.42, -0.22, -0.08],
+      reference: 0,
+      interval: [-0.42, -0.09],
+    }],
+    referenceName: "no difference",
+  });
+  const labels = [...svg.matchAll(/>(−?\d+\.\d+)<\/text>/g)].map((m) => m[1]);
+  assert.ok(labels.includes("0.0"), `axis labels: ${labels.join(" ")}`);
+  assert.doesNotMatch(svg, /opacity="0"/, "a tick label hidden for overlap");
+  assert.doesNotMatch(svg, /opacity="0\.5"/, "a faded mark or legend symbol");
+});

@@ -38,7 +38,7 @@ export interface DotPlotInput {
 
 const MEAN_COLOR = "#222222";
 const REFERENCE_COLOR = "#e45756";
-const INTERVAL_COLOR = "#9ecae9";
+const INTERVAL_COLOR = "#cee4f4"; // opaque, so the legend shows every colour at full strength
 
 /**
  * Draws one dot plot panel per metric, stacked, each with its own x scale: a row per seed with
@@ -103,13 +103,15 @@ export function dotPlotSvg(input: DotPlotInput): Promise<string> {
       type: "quantitative",
       title: input.xTitle,
       scale: { zero: false, padding: 12 },
+      // Few enough ticks that no label is dropped for overlap, so a reference at 0 is labelled.
+      axis: { tickCount: 5 },
     } as const;
     // deno-lint-ignore no-explicit-any
     const layer: any[] = [];
     if (panel.interval) {
       layer.push({
         data: { values: [{ low: panel.interval[0], high: panel.interval[1] }] },
-        mark: { type: "rect", opacity: 0.5 },
+        mark: { type: "rect" },
         encoding: {
           x: { ...x, field: "low" },
           x2: { field: "high" },
