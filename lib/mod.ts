@@ -41,7 +41,14 @@ export type { History, TrainOptions } from "./training/types.ts";
 export { confusionMatrix, evaluate, misclassified, predictClasses } from "./evaluation/metrics.ts";
 export { median, recordResults, resultRows, STUDY_METRICS } from "./evaluation/results.ts";
 export { robustnessCurve } from "./evaluation/robustness.ts";
-export { pairedDifference, seedList, summarize, tQuantile, verdict } from "./evaluation/seeds.ts";
+export {
+  pairedDifference,
+  rangePosition,
+  seedList,
+  summarize,
+  tQuantile,
+  verdict,
+} from "./evaluation/seeds.ts";
 export { runStudySeed, SEED_METRIC_KEYS, STUDY_MODELS } from "./evaluation/study_seed.ts";
 
 export { barChartSvg, heatmapSvg, lineChartSvg } from "./pictures/charts.ts";

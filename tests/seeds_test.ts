@@ -8,6 +8,7 @@ import {
   confidenceInterval,
   mean,
   pairedDifference,
+  rangePosition,
   seedList,
   standardDeviation,
   summarize,
@@ -184,4 +185,19 @@ Deno.test("dotPlotSvg labels every tick it draws, 0 included, and its legend at 
   assert.ok(labels.includes("0.0"), `axis labels: ${labels.join(" ")}`);
   assert.doesNotMatch(svg, /opacity="0"/, "a tick label hidden for overlap");
   assert.doesNotMatch(svg, /opacity="0\.5"/, "a faded mark or legend symbol");
+});
+
+Deno.test("rangePosition compares an accuracy with a range as printed, in hundredths of a point", () => {
+  // Test accuracies are counts over 10,000 images, held in float32 as tfjs returns them.
+  const acc = (correct: number) => Math.fround(correct / 10000);
+  const range = { min: acc(9781), max: acc(9801) };
+  assert.equal(rangePosition(0.9781, range), "inside"); // the original's 97.81%: float32 is above
+  assert.ok(acc(9781) > 0.9781, "the float32 count lies above the decimal figure");
+  assert.equal(rangePosition(0.9801, range), "inside");
+  assert.equal(rangePosition(0.9780, range), "below");
+  assert.equal(rangePosition(0.9802, range), "above");
+  assert.equal(rangePosition(0.97805, range, 3), "below"); // 97.805% against 97.810%
+  assert.throws(() => rangePosition(Number.NaN, range), /rangePosition: value: expected/);
+  assert.throws(() => rangePosition(0.98, { min: 0.99, max: 0.98 }), /rangePosition: range\.max/);
+  assert.throws(() => rangePosition(0.98, range, -1), /rangePosition: decimals/);
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import tDistributionQuantile from "@stdlib/stats-base-dists-t-quantile";
-import { checkError, checkInteger } from "../checks.ts";
+import { checkError, checkInteger, checkNumber } from "../checks.ts";
 
 /** Mean, spread and range of some values (e.g. one metric over seeds). */
 export interface Summary {
@@ -119,6 +119,34 @@ export function summarize(values: readonly number[]): Summary {
     min: Math.min(...values),
     max: Math.max(...values),
   };
+}
+
+/**
+ * Where an accuracy `value` lies against the `min`–`max` of a {@linkcode Summary}, compared as
+ * printed: in percent with `decimals` digits, so that a float32 accuracy of 9,781 / 10,000
+ * (0.97810000…) counts as 97.81%, inside a range that starts at 97.81%.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const range = { min: Math.fround(0.9781), max: 0.9801 };
+ * assert.equal(rangePosition(0.9781, range), "inside"); // not below: both print as 97.81%
+ * assert.equal(rangePosition(0.9741, range), "below");
+ * ```
+ */
+export function rangePosition(
+  value: number,
+  range: Pick<Summary, "min" | "max">,
+  decimals = 2,
+): "below" | "inside" | "above" {
+  checkInteger("rangePosition: decimals", decimals, { min: 0, max: 10 });
+  checkNumber("rangePosition: value", value);
+  checkNumber("rangePosition: range.min", range.min);
+  checkNumber("rangePosition: range.max", range.max, { min: range.min });
+  const printed = (x: number) => Math.round(x * 100 * 10 ** decimals);
+  const [v, min, max] = [printed(value), printed(range.min), printed(range.max)];
+  return v < min ? "below" : v > max ? "above" : "inside";
 }
 
 /**
