@@ -1,8 +1,12 @@
 /**
- * Training: the seeded loop, its options and callbacks, and checkpoints on disk.
+ * Training: the seeded loop, its options and callbacks, checkpoints on disk, a recorder of what
+ * a run did step by step, and the same model trained at several dropout rates.
  *
  * @module
  */
+export * from "./callbacks.ts";
 export * from "./checkpoint.ts";
+export * from "./dropout_runs.ts";
+export * from "./dynamics.ts";
 export * from "./train.ts";
 export * from "./types.ts";

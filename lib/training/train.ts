@@ -200,6 +200,8 @@ export async function train(
           steps,
           loss: lossSum / seen,
           acc: accSum / seen,
+          batchLoss: loss,
+          batchAcc: acc,
           elapsed: (performance.now() - start) / 1000,
         };
         await options.onBatchEnd?.(batch);

@@ -35,6 +35,10 @@ export interface BatchProgress {
   loss: number;
   /** Running mean of the epoch's training accuracy so far. */
   acc: number;
+  /** This step's own training loss (dropout on), as `trainOnBatch` returned it. */
+  batchLoss: number;
+  /** This step's own training accuracy (dropout on). */
+  batchAcc: number;
   /** Seconds since the epoch began. */
   elapsed: number;
 }
