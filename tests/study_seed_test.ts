@@ -159,7 +159,17 @@ function recordingOutput(): LiveOutput & { bundles: MimeBundle[] } {
 Deno.test("seedProgress: the seed and the model above the bar, at most every everyMs", async () => {
   const output = recordingOutput();
   const progress = seedProgress([42, 1042], ["clean", "a < b"], { everyMs: 60_000, output });
-  const batch = { epoch: 1, epochs: 2, step: 1, steps: 3, loss: 0.5, acc: 0.9, elapsed: 1 };
+  const batch = {
+    epoch: 1,
+    epochs: 2,
+    step: 1,
+    steps: 3,
+    loss: 0.5,
+    acc: 0.9,
+    elapsed: 1,
+    batchLoss: 0.5,
+    batchAcc: 0.9,
+  };
   const { onBatchEnd } = progress.model(1, 1);
   await onBatchEnd(batch); // the first step is drawn
   await onBatchEnd({ ...batch, step: 2 }); // too soon

@@ -6,8 +6,11 @@
 import { checkInteger } from "../checks.ts";
 import type { BatchProgress } from "../training/types.ts";
 
-/** Where training stands: a `BatchProgress` from training, with the last validation metrics. */
-export interface ProgressInfo extends BatchProgress {
+/**
+ * Where training stands: a `BatchProgress` from training (its running means; the step's own loss
+ * and accuracy are not shown), with the last validation metrics.
+ */
+export interface ProgressInfo extends Omit<BatchProgress, "batchLoss" | "batchAcc"> {
   /** Validation loss of the last finished epoch. */
   valLoss?: number;
   /** Validation accuracy of the last finished epoch. */

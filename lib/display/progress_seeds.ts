@@ -21,6 +21,11 @@ export interface SeedProgress {
 
 const HEAD_STYLE = "font-family:monospace";
 
+/** "1 seed", "5 seeds". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /**
  * Opens one live output (or draws into `output`) for training every model of `models` for every
  * seed of `seeds`: the bar of the current training at most every `everyMs` milliseconds and at
@@ -33,7 +38,8 @@ const HEAD_STYLE = "font-family:monospace";
  * const bundles: Record<string, string>[] = [];
  * const output = { id: "demo", update: async (b: Record<string, string>) => void bundles.push(b) };
  * const progress = seedProgress([42, 1042], ["clean", "noisy"], { output }); // notebook: no output
- * const batch = { epoch: 1, epochs: 1, step: 4, steps: 4, loss: 0.5, acc: 0.9, elapsed: 1 };
+ * const running = { loss: 0.5, acc: 0.9, batchLoss: 0.4, batchAcc: 0.92 }; // means, and the step's
+ * const batch = { epoch: 1, epochs: 1, step: 4, steps: 4, ...running, elapsed: 1 };
  * await progress.model(1, 0).onBatchEnd(batch); // in train(…, { ...progress.model(1, 0) })
  * assert.equal(bundles[0]["text/plain"].split("\n")[0], "Seed 2/2 (1042) · model 1/2: clean");
  * await progress.done(12.3);
@@ -77,7 +83,11 @@ export function seedProgress(
     async done(seconds) {
       checkNumber("seedProgress: done: seconds", seconds, { min: 0 });
       await output.update(
-        line(`Done: ${seeds.length} seeds × ${models.length} models in ${seconds.toFixed(0)} s`),
+        line(
+          `Done: ${count(seeds.length, "seed")} × ${count(models.length, "model")} in ${
+            seconds.toFixed(0)
+          } s`,
+        ),
       );
     },
   };

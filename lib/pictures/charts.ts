@@ -22,6 +22,10 @@ export interface BarChartInput extends ChartTitles {
   labels: string[];
   /** One value per label. */
   values: number[];
+  /** The y scale's domain, e.g. [0.95, 1] to tell accuracies apart (default: from 0). */
+  yDomain?: [number, number];
+  /** d3 format of the values printed on the bars (default ","). */
+  format?: string;
 }
 
 /** One named line of {@linkcode lineChartSvg}. */
@@ -70,19 +74,31 @@ export function barChartSvg(input: BarChartInput): Promise<string> {
     throw checkError("barChartSvg: values.length", expected, `${values.length}`);
   }
   checkFinite("barChartSvg", "values", values);
+  const { yDomain } = input;
+  if (yDomain !== undefined) {
+    checkFinite("barChartSvg", "yDomain", yDomain);
+    if (yDomain.length !== 2 || yDomain[0] >= yDomain[1]) {
+      const got = yDomain.length === 2 ? `[${yDomain.join(", ")}]` : `${yDomain.length} values`;
+      throw checkError("barChartSvg: yDomain", "[low, high] with low < high", got);
+    }
+  }
   const x = { field: "label", type: "nominal", sort: null, title: input.xTitle } as const;
   const y = { field: "value", type: "quantitative", title: input.yTitle } as const;
+  // Values outside a given domain are clamped to its ends; bars then rise from its low end.
+  const scale = yDomain === undefined
+    ? {}
+    : { scale: { domain: yDomain, clamp: true, zero: false } };
   return renderSvg({
     title: input.title,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values: labels.map((label, i) => ({ label, value: values[i] })) },
-    encoding: { x: { ...x, axis: { labelAngle: 0 } }, y },
+    encoding: { x: { ...x, axis: { labelAngle: 0 } }, y: { ...y, ...scale } },
     layer: [
       { mark: { type: "bar", color: PRIMARY } },
       {
         mark: { type: "text", dy: -6, fontSize: MIN_FONT_SIZE, color: "#333" },
-        encoding: { text: { ...y, format: "," } },
+        encoding: { text: { ...y, format: input.format ?? "," } },
       },
     ],
   });

@@ -1,14 +1,19 @@
 /**
- * Pictures without tfjs: charts, digits, the model diagram, tables, and SVG to PNG.
+ * Pictures without tfjs: charts, digits, the model diagram, tables, what the network learned
+ * (weights, training curves, projections, calibration), and SVG to PNG.
  *
  * @module
  */
+export * from "./calibration.ts";
 export * from "./charts.ts";
 export * from "./digits.ts";
 export * from "./dot_plot.ts";
+export * from "./learning.ts";
 export * from "./model_diagram.ts";
 export * from "./pixels.ts";
 export * from "./png.ts";
+export * from "./projection.ts";
 export * from "./raster.ts";
 export * from "./render.ts";
 export * from "./tables.ts";
+export * from "./weights.ts";

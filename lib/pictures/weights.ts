@@ -1,0 +1,252 @@
+/**
+ * A layer's incoming weights as pictures: each hidden unit's weights from the 784 input pixels
+ * drawn as a 28×28 image, red for negative, white for zero, blue for positive (ColorBrewer RdBu).
+ *
+ * The kernel is a tfjs Dense kernel of shape [inputs, units], row-major: the weight of pixel `p`
+ * into unit `u` is `kernel[p * units + u]`.
+ *
+ * @module
+ */
+import { encode } from "fast-png";
+import { checkError, checkIndex, checkNumber } from "../checks.ts";
+import { checkPositiveInt } from "./pixels.ts";
+import { pngDataUrl, pngSize } from "./png.ts";
+import { renderSvg } from "./render.ts";
+
+/** Where the units' images sit in a grid, and how weights map to colours. */
+export interface WeightGridOptions {
+  /** Inputs of the layer, the kernel's first dimension (default 784). */
+  inputs?: number;
+  /** Height of one unit's image; rows×cols = inputs (default 28). */
+  rows?: number;
+  /** Width of one unit's image (default 28). */
+  cols?: number;
+  /** Units of the layer, the kernel's second dimension. */
+  units: number;
+  /** The units to draw, in order. */
+  indices: number[];
+  /** Images per grid row (default 16). */
+  columns?: number;
+  /** Weights at ±limit get the scale's end colours; weights beyond are clamped. */
+  limit: number;
+}
+
+/** One panel of {@linkcode weightImagesSvg}: a kernel of shape [inputs, units] under a title. */
+export interface WeightPanel {
+  /** Title above the panel, e.g. "After 10 epochs". */
+  title: string;
+  /** The Dense kernel, [inputs·units] row-major. */
+  kernel: Float32Array;
+}
+
+/** Input of {@linkcode weightImagesSvg}: the panels and the grid they share. */
+export interface WeightImagesInput extends Omit<WeightGridOptions, "limit"> {
+  /** The panels, top to bottom, all drawn on one colour scale. */
+  panels: WeightPanel[];
+  /** Weights at ±limit get the end colours (default: the largest |w| drawn in any panel). */
+  limit?: number;
+  /** Title above the figure. */
+  title: string;
+}
+
+/** ColorBrewer's 9-class RdBu, negative (red) to positive (blue), #f7f7f7 at 0. */
+const RDBU = [
+  "#b2182b",
+  "#d6604d",
+  "#f4a582",
+  "#fddbc7",
+  "#f7f7f7",
+  "#d1e5f0",
+  "#92c5de",
+  "#4393c3",
+  "#2166ac",
+];
+const RDBU_RGB = RDBU.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+/** Output pixels per weight, and between two units' images; the figure shows them at half size. */
+const BLOCK = 3;
+const GAP = 2;
+const GAP_RGB = [150, 150, 150];
+
+/**
+ * Encodes the chosen units' incoming weights as one RGB PNG grid, row by row: each weight a 3×3
+ * block coloured on the RdBu scale from −limit to +limit, with 2 px grey gaps between units.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decode } from "fast-png";
+ *
+ * // 4 inputs (a 2×2 image) into 3 units; unit 1's weights are −1, 0, 0.5, 1
+ * const kernel = Float32Array.of(0, -1, 0, 0, 0, 0, 0, 0.5, 0, 0, 1, 0);
+ * const opts = { inputs: 4, rows: 2, cols: 2, units: 3, indices: [1], limit: 1 };
+ * const png = decode(weightGridPng(kernel, opts));
+ * assert.deepEqual([png.width, png.height], [2 + 6 + 2, 2 + 6 + 2]); // 3×3 blocks, 2 px gaps
+ * const rgb = (x: number, y: number) => {
+ *   const i = 3 * (y * png.width + x);
+ *   return Array.from(png.data.slice(i, i + 3));
+ * };
+ * assert.deepEqual(rgb(2, 2), [178, 24, 43]); // −1: dark red
+ * assert.deepEqual(rgb(5, 2), [247, 247, 247]); // 0: nearly white
+ * assert.deepEqual(rgb(5, 5), [33, 102, 172]); // 1: dark blue
+ * ```
+ */
+export function weightGridPng(kernel: Float32Array, opts: WeightGridOptions): Uint8Array {
+  const { inputs = 784, rows = 28, cols = 28, units, indices, columns = 16, limit } = opts;
+  checkGrid("weightGridPng", { inputs, rows, cols, units, indices, columns });
+  checkKernel("weightGridPng: kernel", kernel, inputs, units);
+  checkNumber("weightGridPng: limit", limit, { above: 0 });
+  const across = Math.min(columns, indices.length);
+  const down = Math.ceil(indices.length / across);
+  const width = across * cols * BLOCK + (across + 1) * GAP;
+  const height = down * rows * BLOCK + (down + 1) * GAP;
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0; i < out.length; i++) out[i] = GAP_RGB[i % 3];
+  indices.forEach((unit, k) => {
+    const x0 = GAP + (k % across) * (cols * BLOCK + GAP);
+    const y0 = GAP + Math.floor(k / across) * (rows * BLOCK + GAP);
+    for (let p = 0; p < inputs; p++) {
+      const w = kernel[p * units + unit];
+      if (Number.isNaN(w)) {
+        throw checkError(`weightGridPng: kernel[${p * units + unit}]`, "a number", "NaN");
+      }
+      const rgb = weightColor(w, limit);
+      const x = x0 + (p % cols) * BLOCK;
+      const y = y0 + Math.floor(p / cols) * BLOCK;
+      for (let dy = 0; dy < BLOCK; dy++) {
+        for (let dx = 0; dx < BLOCK; dx++) out.set(rgb, ((y + dy) * width + x + dx) * 3);
+      }
+    }
+  });
+  return encode({ width, height, data: out, channels: 3, depth: 8 });
+}
+
+/**
+ * Draws the chosen units' incoming weights of each panel's kernel as grids of images, panels
+ * stacked under their titles, on one diverging colour scale with its legend.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = Float32Array.from({ length: 784 * 256 }, (_, i) => Math.sin(i) / 10);
+ * const svg = await weightImagesSvg({
+ *   panels: [{ title: "Dense 1", kernel }], units: 256, indices: [0, 1, 2, 3],
+ *   title: "Incoming weights of four hidden units",
+ * });
+ * assert.match(svg, /<title>Incoming weights of four hidden units/);
+ * ```
+ */
+export function weightImagesSvg(input: WeightImagesInput): Promise<string> {
+  const { panels, inputs = 784, rows = 28, cols = 28, units, indices, columns = 16 } = input;
+  const grid = { inputs, rows, cols, units, indices, columns };
+  checkGrid("weightImagesSvg", grid);
+  if (panels.length === 0) {
+    throw checkError("weightImagesSvg: panels", "at least one panel", "none");
+  }
+  panels.forEach((p, i) =>
+    checkKernel(`weightImagesSvg: panels[${i}].kernel`, p.kernel, inputs, units)
+  );
+  const largest = largestWeight(panels, grid); // also checks that every drawn weight is finite
+  if (input.limit !== undefined) checkNumber("weightImagesSvg: limit", input.limit, { above: 0 });
+  const limit = input.limit ?? largest;
+  const stops = RDBU.map((_, i) => limit * (i / (RDBU.length - 1) * 2 - 1));
+  const legendColor = {
+    field: "w",
+    type: "quantitative",
+    scale: { domain: stops, range: RDBU, interpolate: "rgb" },
+    legend: {
+      title: "weight",
+      values: [-limit, 0, limit],
+      format: ".2~r",
+      gradientLength: 120,
+      gradientThickness: 14,
+    },
+  } as const;
+  const specs = panels.map((panel, i) => {
+    const png = weightGridPng(panel.kernel, { ...grid, limit });
+    const { width, height } = pngSize(png);
+    // Shown at half size: pixel-exact when the figure is drawn at 2×, as svgToPng does.
+    const [w, h] = [width / 2, height / 2];
+    const image = {
+      data: { values: [{ url: pngDataUrl(png) }] },
+      mark: { type: "image", width: w, height: h, align: "left", baseline: "top", smooth: false },
+      encoding: { url: { field: "url", type: "nominal" }, x: { value: 0 }, y: { value: 0 } },
+    };
+    // An invisible mark inside the image that carries the colour scale, for the legend.
+    const scale = {
+      data: { values: [{ w: -limit }, { w: limit }] },
+      mark: { type: "point", opacity: 0, aria: false },
+      encoding: { x: { value: w / 2 }, y: { value: h / 2 }, color: legendColor },
+    };
+    return {
+      title: { text: panel.title, fontSize: 13, fontWeight: "normal" },
+      width: w,
+      height: h,
+      layer: i === 0 ? [image, scale] : [image],
+    };
+  });
+  return renderSvg({
+    title: input.title,
+    description: `incoming weights of ${indices.length} units as ${rows}×${cols} images, ` +
+      `red negative, blue positive, clamped to ±${limit.toPrecision(2)}`,
+    vconcat: specs,
+    spacing: 14,
+    // deno-lint-ignore no-explicit-any
+  } as any);
+}
+
+interface Grid {
+  inputs: number;
+  rows: number;
+  cols: number;
+  units: number;
+  indices: number[];
+  columns: number;
+}
+
+function checkGrid(fn: string, { inputs, rows, cols, units, indices, columns }: Grid): void {
+  for (const [name, value] of Object.entries({ inputs, rows, cols, units, columns })) {
+    checkPositiveInt(fn, name, value);
+  }
+  if (rows * cols !== inputs) {
+    throw checkError(`${fn}: rows×cols`, `inputs = ${inputs}`, `${rows}×${cols} = ${rows * cols}`);
+  }
+  if (indices.length === 0) throw checkError(`${fn}: indices`, "at least one unit", "none");
+  indices.forEach((unit, k) => checkIndex(`${fn}: indices[${k}]`, unit, units));
+}
+
+function checkKernel(what: string, kernel: Float32Array, inputs: number, units: number): void {
+  if (!(kernel instanceof Float32Array) || kernel.length !== inputs * units) {
+    const got = kernel instanceof Float32Array ? `${kernel.length}` : typeof kernel;
+    throw checkError(
+      `${what}.length`,
+      `inputs·units = ${inputs}·${units} = ${inputs * units}`,
+      got,
+    );
+  }
+}
+
+/** The largest |w| over the drawn weights of every panel (1 when all are 0); throws on NaN, ±∞. */
+function largestWeight(panels: WeightPanel[], { inputs, units, indices }: Grid): number {
+  let largest = 0;
+  panels.forEach(({ kernel }, i) => {
+    for (const unit of indices) {
+      for (let p = 0; p < inputs; p++) {
+        const w = kernel[p * units + unit];
+        if (!Number.isFinite(w)) {
+          checkNumber(`weightImagesSvg: panels[${i}].kernel[${p * units + unit}]`, w);
+        }
+        largest = Math.max(largest, Math.abs(w));
+      }
+    }
+  });
+  return largest || 1;
+}
+
+/** The RdBu colour of weight `w` on the scale −limit…limit, interpolated in RGB as vega does. */
+function weightColor(w: number, limit: number): number[] {
+  const t = (Math.max(-1, Math.min(1, w / limit)) + 1) / 2 * (RDBU_RGB.length - 1);
+  const i = Math.min(Math.floor(t), RDBU_RGB.length - 2);
+  const f = t - i;
+  return RDBU_RGB[i].map((c, k) => Math.round(c + (RDBU_RGB[i + 1][k] - c) * f));
+}
