@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend/init.ts";
 import {
+  calibrate,
   expectedCalibrationError,
   perClassAccuracy,
   predictProbabilities,
   reliabilityBins,
 } from "../lib/evaluation/calibration.ts";
+import { loadDataset } from "../lib/data/dataset.ts";
+import { evaluate, predictClasses } from "../lib/evaluation/metrics.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
+import { toTensors } from "../lib/preprocessing/tensors.ts";
+import { train } from "../lib/training/train.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 
 await initBackend();
@@ -181,4 +186,21 @@ Deno.test("predictProbabilities refuses an x that does not fit the model", async
     { message: "predictProbabilities: x.shape[1]: expected 6 (the model's inputs), got 7" },
   );
   tf.dispose([flat, wide]);
+});
+
+Deno.test("calibrate: bins of every prediction, their ECE, and evaluate's accuracy", async () => {
+  const data = await loadDataset({ dataset: "mnist", trainLimit: 2000, testLimit: 500 });
+  const [trainSet, test] = [toTensors(data.train), toTensors(data.test)];
+  const model = buildMlp({ seed: 4 });
+  await train(model, trainSet.x, trainSet.y, { epochs: 2, seed: 4 });
+  const { bins, ece, accuracy } = await calibrate(model, test.x, data.test.labels);
+  assert.equal(bins.length, 15);
+  assert.equal(bins.reduce((n, b) => n + b.count, 0), 500);
+  assert.equal(ece, expectedCalibrationError(bins));
+  const predicted = await predictClasses(model, test.x);
+  const right = predicted.filter((p, i) => p === data.test.labels[i]).length;
+  assert.equal(accuracy * 500, right);
+  assert.ok(Math.abs(accuracy - (await evaluate(model, test.x, test.y)).accuracy) < 1e-6);
+  tf.dispose([trainSet.x, trainSet.y, test.x, test.y]);
+  model.dispose();
 });

@@ -165,6 +165,49 @@ export function expectedCalibrationError(bins: readonly ReliabilityBin[]): numbe
   );
 }
 
+/** How well a model's confidence matches its accuracy on one labelled set. */
+export interface Calibration {
+  /** The reliability bins of its predictions. */
+  bins: ReliabilityBin[];
+  /** Their expected calibration error, in [0, 1]. */
+  ece: number;
+  /** Fraction of the set classified correctly. */
+  accuracy: number;
+}
+
+/**
+ * Measures the calibration of `model` on `x` [N, features] with N `labels`: its predictions'
+ * reliability bins, expected calibration error and accuracy (dropout off).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend/init.ts";
+ * import { loadDataset } from "../data/dataset.ts";
+ * import { buildMlp } from "../model/mlp.ts";
+ * import { toTensors } from "../preprocessing/tensors.ts";
+ *
+ * await initBackend();
+ * const { test } = await loadDataset({ dataset: "mnist", testLimit: 100 });
+ * const { x } = toTensors(test);
+ * const { bins, ece, accuracy } = await calibrate(buildMlp(), x, test.labels, { bins: 10 });
+ * assert.equal(bins.reduce((n, b) => n + b.count, 0), 100); // every image in one bin
+ * assert.ok(ece >= 0 && ece <= 1 && accuracy <= 1); // untrained: low confidence, about 10% right
+ * ```
+ */
+export async function calibrate(
+  model: LayersModel,
+  x: Tensor,
+  labels: ArrayLike<number>,
+  opts: { bins?: number } = {},
+): Promise<Calibration> {
+  const probabilities = await predictProbabilities(model, x);
+  const classes = probabilities.length / Math.max(1, x.shape[0]);
+  const bins = reliabilityBins(probabilities, labels, { bins: opts.bins, classes });
+  const right = bins.reduce((sum, b) => sum + (b.count > 0 ? b.count * b.accuracy : 0), 0);
+  return { bins, ece: expectedCalibrationError(bins), accuracy: right / labels.length };
+}
+
 /**
  * The fraction of each true class's samples predicted correctly: `classes` numbers, NaN for a
  * class with no sample.

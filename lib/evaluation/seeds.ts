@@ -101,6 +101,29 @@ export function standardDeviation(values: readonly number[]): number {
 }
 
 /**
+ * The values at the given quantiles `ps` (each in [0, 1]) of `values`, by linear interpolation
+ * between the sorted values (as NumPy's default).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(quantiles([4, 1, 3, 2, 5], [0, 0.5, 0.9, 1]), [1, 3, 4.6, 5]);
+ * ```
+ */
+export function quantiles(values: ArrayLike<number>, ps: readonly number[]): number[] {
+  checkValues("quantiles", Array.from(values), 1);
+  ps.forEach((p, i) => checkNumber(`quantiles: ps[${i}]`, p, { min: 0, max: 1 }));
+  const sorted = Float64Array.from(values).sort();
+  return ps.map((p) => {
+    const at = p * (sorted.length - 1);
+    const below = Math.floor(at);
+    const above = Math.min(below + 1, sorted.length - 1);
+    return sorted[below] + (sorted[above] - sorted[below]) * (at - below);
+  });
+}
+
+/**
  * Mean, sample standard deviation, min and max of at least two values.
  *
  * @example

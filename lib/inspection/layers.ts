@@ -55,6 +55,37 @@ export function denseKernel(model: LayersModel, name: string): Kernel {
 }
 
 /**
+ * The `count` units whose incoming weights changed most from `before` to `after` (two kernels of
+ * one layer, e.g. at initialization and after training), largest ‖after − before‖ first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // 2 inputs into 3 units: unit 2 moved by 5, unit 0 by 1, unit 1 not at all
+ * const before = { values: Float32Array.of(0, 0, 0, 0, 0, 0), inputs: 2, units: 3 };
+ * const after = { values: Float32Array.of(1, 0, 3, 0, 0, 4), inputs: 2, units: 3 };
+ * assert.deepEqual(mostChangedUnits(before, after, 2), [2, 0]);
+ * ```
+ */
+export function mostChangedUnits(before: Kernel, after: Kernel, count: number): number[] {
+  const { inputs, units } = after;
+  if (before.inputs !== inputs || before.units !== units) {
+    const got = `[${before.inputs}, ${before.units}] and [${inputs}, ${units}]`;
+    throw checkError("mostChangedUnits: kernels", "two kernels of one shape", got);
+  }
+  checkInteger("mostChangedUnits: count", count, { min: 1, max: units });
+  const change = new Float64Array(units);
+  for (let p = 0; p < inputs; p++) {
+    for (let u = 0; u < units; u++) {
+      change[u] += (after.values[p * units + u] - before.values[p * units + u]) ** 2;
+    }
+  }
+  const order = Array.from({ length: units }, (_, u) => u);
+  return order.sort((a, b) => change[b] - change[a] || a - b).slice(0, count);
+}
+
+/**
  * The output of layer `name` for every row of `x` [N, features] → [N, units] row-major, the
  * model in inference mode (dropout off), computed `batchSize` rows at a time.
  *

@@ -77,6 +77,32 @@ export function pca(
 }
 
 /**
+ * The first `k` components of a projection of N points → [N, k]: e.g. the 2-D view of a PCA
+ * computed with more components.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const three = { points: Float32Array.of(1, 2, 3, 4, 5, 6), explained: [0.5, 0.3, 0.1] };
+ * assert.deepEqual(firstComponents(three, 2), {
+ *   points: Float32Array.of(1, 2, 4, 5),
+ *   explained: [0.5, 0.3],
+ * });
+ * ```
+ */
+export function firstComponents(projection: Projection, k: number): Projection {
+  const { points, explained } = projection;
+  const components = explained.length;
+  checkInteger("firstComponents: k", k, { min: 1, max: components });
+  checkPoints("firstComponents", points, components);
+  const n = points.length / components;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) out.set(points.subarray(i * components, i * components + k), i * k);
+  return { points: out, explained: explained.slice(0, k) };
+}
+
+/**
  * Embeds N points of `dims` values ([N, dims] row-major) in 2-D with UMAP (umap-js), its every
  * random draw from the seeded generator → [N, 2]: the same seed gives the same picture.
  *

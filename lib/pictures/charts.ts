@@ -42,6 +42,8 @@ export interface LineChartInput extends ChartTitles {
   series: Series[];
   /** Shared x values (default 1, 2, …, as epochs). */
   x?: number[];
+  /** A logarithmic y axis, for values spanning several powers of ten (default false). */
+  logY?: boolean;
 }
 
 /** Input of {@linkcode heatmapSvg}: a square matrix, rows along y and columns along x. */
@@ -130,6 +132,11 @@ export function lineChartSvg(input: LineChartInput): Promise<string> {
       throw checkError(`lineChartSvg: ${what}.length`, `1 to ${x.length}`, `${s.values.length}`);
     }
     checkFinite("lineChartSvg", what, s.values);
+    const negative = s.values.findIndex((v) => v <= 0);
+    if (input.logY && negative >= 0) {
+      const where = `lineChartSvg: ${what}[${negative}]`;
+      throw checkError(where, "a value > 0 on a log axis", `${s.values[negative]}`);
+    }
   }
   const rows = series.flatMap((s) =>
     s.values.map((value, i) => ({ series: s.name, x: x[i], value }))
@@ -149,7 +156,12 @@ export function lineChartSvg(input: LineChartInput): Promise<string> {
         scale: { zero: false, nice: false },
         axis: integerX ? { tickMinStep: 1, format: "d" } : {},
       },
-      y: { field: "value", type: "quantitative", title: input.yTitle, scale: { zero: false } },
+      y: {
+        field: "value",
+        type: "quantitative",
+        title: input.yTitle,
+        scale: input.logY ? { type: "log" } : { zero: false },
+      },
       color: {
         field: "series",
         type: "nominal",

@@ -41,10 +41,21 @@ export interface WeightPanel {
 
 /** Input of {@linkcode weightImagesSvg}: the panels and the grid they share. */
 export interface WeightImagesInput extends Omit<WeightGridOptions, "limit"> {
-  /** The panels, top to bottom, all drawn on one colour scale. */
+  /** The panels, row by row, all drawn on one colour scale. */
   panels: WeightPanel[];
-  /** Weights at ±limit get the end colours (default: the largest |w| drawn in any panel). */
+  /** Panels side by side before the next row (default 1: stacked). */
+  panelColumns?: number;
+  /**
+   * Weights at ±limit get the end colours, those beyond are clamped (default: the largest |w|
+   * drawn in any panel, or the quantile that `clip` sets).
+   */
   limit?: number;
+  /**
+   * Share of the drawn weights, in [0, 1), allowed beyond ±limit when `limit` is not given
+   * (default 0): 0.01 sets limit to the 99th percentile of |w|, so that a few large weights do
+   * not wash out the rest.
+   */
+  clip?: number;
   /** Title above the figure. */
   title: string;
 }
@@ -122,7 +133,8 @@ export function weightGridPng(kernel: Float32Array, opts: WeightGridOptions): Ui
 
 /**
  * Draws the chosen units' incoming weights of each panel's kernel as grids of images, panels
- * stacked under their titles, on one diverging colour scale with its legend.
+ * under their titles (stacked, or `panelColumns` side by side), on one diverging colour scale
+ * with its legend.
  *
  * @example
  * ```ts
@@ -146,9 +158,12 @@ export function weightImagesSvg(input: WeightImagesInput): Promise<string> {
   panels.forEach((p, i) =>
     checkKernel(`weightImagesSvg: panels[${i}].kernel`, p.kernel, inputs, units)
   );
-  const largest = largestWeight(panels, grid); // also checks that every drawn weight is finite
+  const { clip = 0, panelColumns = 1 } = input;
+  checkNumber("weightImagesSvg: clip", clip, { min: 0, below: 1 });
+  checkPositiveInt("weightImagesSvg", "panelColumns", panelColumns);
+  const quantile = weightQuantile(panels, grid, 1 - clip); // also checks every weight is finite
   if (input.limit !== undefined) checkNumber("weightImagesSvg: limit", input.limit, { above: 0 });
-  const limit = input.limit ?? largest;
+  const limit = input.limit ?? quantile;
   const stops = RDBU.map((_, i) => limit * (i / (RDBU.length - 1) * 2 - 1));
   const legendColor = {
     field: "w",
@@ -189,7 +204,8 @@ export function weightImagesSvg(input: WeightImagesInput): Promise<string> {
     title: input.title,
     description: `incoming weights of ${indices.length} units as ${rows}×${cols} images, ` +
       `red negative, blue positive, clamped to ±${limit.toPrecision(2)}`,
-    vconcat: specs,
+    concat: specs,
+    columns: panelColumns,
     spacing: 14,
     // deno-lint-ignore no-explicit-any
   } as any);
@@ -226,9 +242,14 @@ function checkKernel(what: string, kernel: Float32Array, inputs: number, units: 
   }
 }
 
-/** The largest |w| over the drawn weights of every panel (1 when all are 0); throws on NaN, ±∞. */
-function largestWeight(panels: WeightPanel[], { inputs, units, indices }: Grid): number {
-  let largest = 0;
+/**
+ * The `q` quantile of |w| over the drawn weights of every panel (q = 1: the largest; 1 when all
+ * are 0); throws on NaN, ±∞.
+ */
+function weightQuantile(panels: WeightPanel[], grid: Grid, q: number): number {
+  const { inputs, units, indices } = grid;
+  const drawn = new Float32Array(panels.length * indices.length * inputs);
+  let k = 0;
   panels.forEach(({ kernel }, i) => {
     for (const unit of indices) {
       for (let p = 0; p < inputs; p++) {
@@ -236,11 +257,12 @@ function largestWeight(panels: WeightPanel[], { inputs, units, indices }: Grid):
         if (!Number.isFinite(w)) {
           checkNumber(`weightImagesSvg: panels[${i}].kernel[${p * units + unit}]`, w);
         }
-        largest = Math.max(largest, Math.abs(w));
+        drawn[k++] = Math.abs(w);
       }
     }
   });
-  return largest || 1;
+  drawn.sort();
+  return drawn[Math.round(q * (drawn.length - 1))] || 1;
 }
 
 /** The RdBu colour of weight `w` on the scale −limit…limit, interpolated in RGB as vega does. */

@@ -7,6 +7,7 @@
 import { checkError, checkInteger, checkNumber } from "../checks.ts";
 import type { Config } from "../config.ts";
 import type { Dataset } from "../data/mnist.ts";
+import { splitValidation } from "../data/splits.ts";
 import { evaluate, type Evaluation } from "../evaluation/metrics.ts";
 import { buildMlp } from "../model/mlp.ts";
 import { toTensors } from "../preprocessing/tensors.ts";
@@ -65,7 +66,8 @@ export function overfitEpoch(history: Pick<History, "val_loss">): number {
 }
 
 /**
- * Trains the MLP once per dropout rate on `data.train` (the last `validationSplit` validating),
+ * Trains the MLP once per dropout rate on `data.train` (the last `validationSplit` validating, as
+ * train's `validationSplit` takes it),
  * each with `config.seed`, so every run starts from the same weights and sees the same batches;
  * records each run (`recordDynamics`), keeps its best checkpoint in `<dir>/dropout_<rate>` and
  * tests it on `data.test`. Every model it makes is disposed before it returns.
@@ -96,8 +98,10 @@ export async function dropoutRuns(
   rates.forEach((r, i) => checkNumber(`dropoutRuns: rates[${i}]`, r, { min: 0, below: 1 }));
   checkInteger("dropoutRuns: epochs", epochs, { min: 1 });
   const { batchSize, validationSplit, seed } = config;
-  const sets = [toTensors(data.train), toTensors(data.test)];
-  const [{ x, y }, test] = sets;
+  // Split as train's validationSplit does, without the copy of the whole set that it slices.
+  const parts = splitValidation(data.train, validationSplit);
+  const sets = [toTensors(parts.train), toTensors(parts.validation), toTensors(data.test)];
+  const [{ x, y }, validation, test] = sets;
   const models = new Set<LayersModel>();
   const open = (model: LayersModel) => (models.add(model), model);
   const dispose = (model: LayersModel) => {
@@ -114,7 +118,7 @@ export async function dropoutRuns(
       const history = await train(model, x, y, {
         epochs,
         batchSize,
-        validationSplit,
+        validationData: [validation.x, validation.y],
         seed,
         checkpointDir,
         ...joinCallbacks(recorder.callbacks, onRun?.(index, rate) ?? {}),
