@@ -1,5 +1,5 @@
 /**
- * `deno task reproduce`: installs what is missing (see setup.ts), executes the six notebooks in
+ * `deno task reproduce`: installs what is missing (see setup.ts), executes the seven notebooks in
  * order, in place, then prints this project's results beside the original study's, leaves them
  * in checkpoints/results.json and copies the README's figures (PNG) from the notebooks into docs/.
  *
@@ -30,6 +30,7 @@ export const NOTEBOOKS = [
   "04_train",
   "05_noise",
   "06_seeds",
+  "07_inside",
 ];
 const RESULTS = `${root}checkpoints/results.json`;
 const QUICK_VARIABLES = [

@@ -29,6 +29,7 @@ const FIGURES: Record<string, number> = {
   "04_train": 4,
   "05_noise": 7,
   "06_seeds": 2,
+  "07_inside": 8,
 };
 
 const notebookApp = await output("jupyter", ["notebook", "--version"]);

@@ -193,7 +193,7 @@ Deno.test("calibrate: bins of every prediction, their ECE, and evaluate's accura
   const [trainSet, test] = [toTensors(data.train), toTensors(data.test)];
   const model = buildMlp({ seed: 4 });
   await train(model, trainSet.x, trainSet.y, { epochs: 2, seed: 4 });
-  const { bins, ece, accuracy } = await calibrate(model, test.x, data.test.labels);
+  const { bins, ece, accuracy, confidence } = await calibrate(model, test.x, data.test.labels);
   assert.equal(bins.length, 15);
   assert.equal(bins.reduce((n, b) => n + b.count, 0), 500);
   assert.equal(ece, expectedCalibrationError(bins));
@@ -201,6 +201,10 @@ Deno.test("calibrate: bins of every prediction, their ECE, and evaluate's accura
   const right = predicted.filter((p, i) => p === data.test.labels[i]).length;
   assert.equal(accuracy * 500, right);
   assert.ok(Math.abs(accuracy - (await evaluate(model, test.x, test.y)).accuracy) < 1e-6);
+  const probabilities = await predictProbabilities(model, test.x);
+  let sum = 0;
+  for (let i = 0; i < 500; i++) sum += Math.max(...probabilities.subarray(10 * i, 10 * i + 10));
+  assert.ok(Math.abs(confidence - sum / 500) < 1e-6, `${confidence} vs ${sum / 500}`);
   tf.dispose([trainSet.x, trainSet.y, test.x, test.y]);
   model.dispose();
 });

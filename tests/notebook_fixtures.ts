@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 /** The repository's root folder, with a trailing slash. */
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-/** The six notebooks, in order: reproduce's list. */
+/** The seven notebooks, in order: reproduce's list. */
 export { NOTEBOOKS } from "../scripts/reproduce.ts";
 
 /** Environment of a quick run: 6,000 training images, 2 epochs, 2,000 test images. */

@@ -84,7 +84,7 @@ function assertOutputs(name: string, outputs: Output[], expected: Record<string,
   }
 }
 
-Deno.test("the six notebooks run in quick mode with their pictures, tables and accuracy", async () => {
+Deno.test("the seven notebooks run in quick mode with their pictures, tables and accuracy", async () => {
   const before = await committedNotebooks();
   const { outputs, results } = await runQuick(NOTEBOOKS, { MLP_DATASET: "mnist", MLP_SEEDS: "2" });
   assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 });
@@ -110,6 +110,7 @@ Deno.test("the six notebooks run in quick mode with their pictures, tables and a
     "the leak inflates validation accuracy",
   );
   assertSeeds(outputs.get("06_seeds")!, results);
+  assertInside(outputs.get("07_inside")!);
   assert.deepEqual(await committedNotebooks(), before, "the committed notebooks were rewritten");
 });
 
@@ -162,6 +163,36 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
   assert.equal(results["seeds.42.clean.test_accuracy"], results["clean.test_accuracy"]);
   const low = results["seeds.diff.leak.val_inflation.low"];
   assert.ok(low <= results["seeds.diff.leak.val_inflation.mean"], `CI low ${low}`);
+}
+
+/** 07 in quick mode: its eight figures, its tables, and the checks it prints. */
+function assertInside(outputs: Output[]) {
+  assertOutputs("07_inside", outputs, { "image/png": 8, "text/html": 4 });
+  const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
+    text(o.data!["text/plain"]).split(":")[0]
+  );
+  assert.deepEqual(figures, [
+    "Weights into 64 of the 256 first-layer units (those training changed most)",
+    "The 2,000 test images in 2-D",
+    "Training the study's model (dropout 0.2), step by step",
+    "Weights and update sizes per layer (dropout 0.2)",
+    "Training (solid) and validation (dashed) loss per epoch",
+    "Reliability of the three models' confidence",
+    "Clean model: test accuracy per class",
+    "‖∂L/∂x‖ of each model on the clean test images, by percentile",
+  ]);
+  const all = allText(outputs);
+  // The dropout-0.2 run with the study's seed repeats notebook 04's run epoch for epoch.
+  assert.match(all, /validation accuracy of epochs 1–\d+ equal to notebook 04's run, bit for bit/);
+  assert.match(all, /Done: 1 seed × 3 models in \d+ s/);
+  assert.match(all, /band ±2√2·s = ±\d+\.\d\d\n/);
+  assert.equal(all.match(/: (within|beyond) seed noise/g)?.length, 2, all);
+  assert.match(all, /\d+ misclassified \(crosses\); 50 components keep \d+% of the pixels'/);
+  // Three models on two test sets: six rows, each ending with its ECE, under 20% for these models.
+  const table = all.match(/Expected calibration error.*?<\/table>/s)?.[0] ?? "";
+  const ece = [...table.matchAll(/<td[^>]*>(\d+\.\d\d)%<\/td><\/tr>/g)].map((m) => Number(m[1]));
+  assert.equal(ece.length, 6, `calibration table: ${table}`);
+  assert.ok(ece.every((e) => e >= 0 && e < 20), `ECE: ${ece}`);
 }
 
 Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {

@@ -173,11 +173,13 @@ export interface Calibration {
   ece: number;
   /** Fraction of the set classified correctly. */
   accuracy: number;
+  /** Mean confidence (largest probability): above `accuracy` overconfident, below it under. */
+  confidence: number;
 }
 
 /**
  * Measures the calibration of `model` on `x` [N, features] with N `labels`: its predictions'
- * reliability bins, expected calibration error and accuracy (dropout off).
+ * reliability bins, expected calibration error, accuracy and mean confidence (dropout off).
  *
  * @example
  * ```ts
@@ -204,8 +206,14 @@ export async function calibrate(
   const probabilities = await predictProbabilities(model, x);
   const classes = probabilities.length / Math.max(1, x.shape[0]);
   const bins = reliabilityBins(probabilities, labels, { bins: opts.bins, classes });
-  const right = bins.reduce((sum, b) => sum + (b.count > 0 ? b.count * b.accuracy : 0), 0);
-  return { bins, ece: expectedCalibrationError(bins), accuracy: right / labels.length };
+  const total = (value: (b: ReliabilityBin) => number) =>
+    bins.reduce((sum, b) => sum + (b.count > 0 ? b.count * value(b) : 0), 0) / labels.length;
+  return {
+    bins,
+    ece: expectedCalibrationError(bins),
+    accuracy: total((b) => b.accuracy),
+    confidence: total((b) => b.confidence),
+  };
 }
 
 /**

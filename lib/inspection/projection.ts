@@ -5,9 +5,7 @@
  * @module
  */
 import { PCA } from "ml-pca";
-import { UMAP } from "umap-js";
 import { checkError, checkInteger } from "../checks.ts";
-import { createRandom } from "../preprocessing/random.ts";
 import { tf } from "../tf.ts";
 
 /** A projection of N points: their new coordinates and how much each axis explains. */
@@ -104,7 +102,9 @@ export function firstComponents(projection: Projection, k: number): Projection {
 
 /**
  * Embeds N points of `dims` values ([N, dims] row-major) in 2-D with UMAP (umap-js), its every
- * random draw from the seeded generator → [N, 2]: the same seed gives the same picture.
+ * random draw from the seeded generator → [N, 2]: the same seed gives the same picture. UMAP runs
+ * in a worker that ends with it, so its working memory (about 400 MB for 10,000 points) is
+ * returned at once instead of staying in the caller's heap.
  *
  * @example
  * ```ts
@@ -125,12 +125,21 @@ export async function umap(
   const { seed = 42, neighbors = 15 } = opts;
   checkInteger("umap: seed", seed);
   checkInteger("umap: neighbors", neighbors, { min: 2, max: n - 1 });
-  const rows = Array.from(
-    { length: n },
-    (_, i) => Array.from(points.subarray(i * dims, (i + 1) * dims)),
-  );
-  const random = createRandom(seed);
-  const model = new UMAP({ nComponents: 2, nNeighbors: neighbors, random: () => random.float() });
-  const embedded = await model.fitAsync(rows);
-  return { points: Float32Array.from(embedded.flat()), explained: [] };
+  const worker = new Worker(new URL("./umap_worker.ts", import.meta.url), { type: "module" });
+  try {
+    const reply = await new Promise<{ embedded?: Float32Array; error?: string }>(
+      (resolve, reject) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.onerror = (event) => {
+          event.preventDefault();
+          reject(new Error(`umap: the UMAP worker failed: ${event.message}`));
+        };
+        worker.postMessage({ points, dims, seed, neighbors });
+      },
+    );
+    if (reply.error !== undefined) throw new Error(`umap: ${reply.error}`);
+    return { points: reply.embedded!, explained: [] };
+  } finally {
+    worker.terminate();
+  }
 }
