@@ -178,7 +178,7 @@ function assertInside(outputs: Output[]) {
     "Weights and update sizes per layer (dropout 0.2)",
     "Training (solid) and validation (dashed) loss per epoch",
     "Reliability of the three models' confidence",
-    "Clean model: test accuracy per class",
+    "Test accuracy per class, clean model",
     "‖∂L/∂x‖ of each model on the clean test images, by percentile",
   ]);
   const all = allText(outputs);

@@ -26,13 +26,18 @@ function cell(
 
 Deno.test("the committed notebooks mark exactly the figures README.md shows, once each", async () => {
   const expected = readmeImages(await Deno.readTextFile(`${ROOT}README.md`));
-  assert.deepEqual(expected.toSorted(), ["docs/misclassified.png", "docs/robustness.png"]);
+  assert.deepEqual(expected.toSorted(), [
+    "docs/hidden_layer.png",
+    "docs/misclassified.png",
+    "docs/robustness.png",
+  ]);
   const figures = await readmeFiguresIn(`${ROOT}notebooks`);
   assert.deepEqual(
     figures.map((f) => [f.notebook, f.path]),
     [
       ["notebooks/04_train.ipynb", "docs/misclassified.png"],
       ["notebooks/05_noise.ipynb", "docs/robustness.png"],
+      ["notebooks/07_inside.ipynb", "docs/hidden_layer.png"],
     ],
   );
   assert.deepEqual(figures.map((f) => f.path).toSorted(), expected.toSorted());
