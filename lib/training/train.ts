@@ -10,6 +10,7 @@ import { evaluate } from "../evaluation/metrics.ts";
 import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { saveModel, TRAINING_METADATA } from "./checkpoint_store.ts";
+import { watchStop } from "./stop.ts";
 import type { BatchProgress, History, TrainOptions } from "./types.ts";
 
 function checkInputs(x: Tensor, y: Tensor, what: string) {
@@ -82,6 +83,22 @@ function diverged(what: string, value: number, checkpointDir: string | undefined
   );
 }
 
+/** The Error that ends a run stopped by Jupyter's interrupt or `options.signal`. */
+function stopped(
+  where: string,
+  checkpointDir: string | undefined,
+  best: number,
+): Error {
+  const kept = !checkpointDir
+    ? "no checkpoint was kept (no checkpointDir)"
+    : best === 0
+    ? `${checkpointDir} holds no model of this run yet (no epoch finished with validation)`
+    : `${checkpointDir} keeps the best model so far (epoch ${best}), untouched: ` +
+      `loadCheckpoint("${checkpointDir}") and train(model, x, y, { ...sameSettings, resume: true }) ` +
+      `go on from it`;
+  return new Error(`train: stopped at ${where} (Stop / interrupt); ${kept}`);
+}
+
 /**
  * Trains a compiled model on `x` [N, features] and one-hot `y` [N, classes].
  *
@@ -96,7 +113,9 @@ function diverged(what: string, value: number, checkpointDir: string | undefined
  *
  * Stops with an Error naming the epoch and step when the loss becomes NaN or ±Infinity, before
  * any checkpoint is written from that state. An Error (or interrupt) in a callback leaves the
- * best checkpoint so far intact.
+ * best checkpoint so far intact. In Deno's Jupyter kernel, Stop (Kernel → Interrupt) ends the
+ * run after its current step with an Error naming the epoch, the step and the checkpoint to
+ * resume from, and the kernel keeps its variables; `options.signal` does the same anywhere.
  *
  * @example
  * ```ts
@@ -153,6 +172,7 @@ export async function train(
     owned.push(...validation);
   }
 
+  using stop = watchStop(options.signal);
   const random = createRandom(seed);
   const steps = Math.ceil(n / batchSize);
   const history: History = resumed?.history ?? {
@@ -205,6 +225,10 @@ export async function train(
           elapsed: (performance.now() - start) / 1000,
         };
         await options.onBatchEnd?.(batch);
+        if (stop.requested) {
+          const where = `epoch ${epoch}, step ${step} of ${steps}`;
+          throw stopped(where, options.checkpointDir, history.bestEpoch);
+        }
       }
       history.loss.push(lossSum / seen);
       history.acc.push(accSum / seen);

@@ -108,4 +108,9 @@ export interface TrainOptions extends TrainCallbacks {
    * `train(await loadCheckpoint(dir), x, y, { checkpointDir: dir, resume: true })`.
    */
   resume?: boolean;
+  /**
+   * Stops the run after its current step when aborted, with an Error naming the epoch, the step
+   * and the checkpoint to resume from; in Deno's Jupyter kernel the Stop button does the same.
+   */
+  signal?: AbortSignal;
 }
