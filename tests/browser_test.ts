@@ -237,3 +237,102 @@ Deno.test({
     }
   },
 });
+
+/** The text of every output area of the page, in order. */
+function outputText(page: Page): Promise<string> {
+  return page.$$eval(".output_area", (areas) => areas.map((a) => a.textContent ?? "").join("\n"));
+}
+
+/**
+ * Stop as a person presses it: 04 with a run long enough to interrupt, Run All, the Stop button
+ * once epoch 2 is under way; then the kernel must be alive and idle, the error must name the epoch
+ * and the checkpoint, and a new cell must see the earlier cells' variables and load the checkpoint.
+ */
+async function stopDuringTraining(page: Page, server: JupyterServer) {
+  await openNotebook(page, server, "04_train");
+  await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).Jupyter.notebook.clear_all_output();
+  });
+  await page.click("#menus a.dropdown-toggle:has(+ #cell_menu)");
+  await page.click("#run_all_cells > a");
+  await waitUntil(
+    page,
+    "epoch 2 of the long run",
+    async () => /Epoch ([2-9]|\d\d)\/30/.test(await outputText(page)),
+    120_000,
+  );
+  await page.click('button[data-jupyter-action="jupyter-notebook:interrupt-kernel"]');
+  await waitUntil(
+    page,
+    "the kernel to be idle after Stop",
+    () => page.$eval("#kernel_indicator_icon", (e) => e.classList.contains("kernel_idle_icon")),
+    60_000,
+  );
+  const text = await outputText(page);
+  const dead = await page.$$eval(".modal-dialog", (d) => d.map((e) => e.textContent ?? "").join());
+  assert.doesNotMatch(dead, /died|Dead kernel/, "the kernel died");
+  assert.match(
+    text,
+    /train: stopped at epoch \d+, step \d+ of \d+ \(Stop \/ interrupt\); \.\.\/checkpoints\/mlp_1 keeps the best model so far \(epoch \d+\)/,
+  );
+  await screenshotNotebook(page, "stop-04_train.png");
+  // A new cell at the end sees the variables of the cells before and loads the checkpoint.
+  await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const nb = (globalThis as any).Jupyter.notebook;
+    const cell = nb.insert_cell_at_bottom("code");
+    cell.set_text(
+      "const again = await loadCheckpoint(CHECKPOINT);\n" +
+        "`after Stop: ${data.train.labels.length} images, ${again.countParams()} parameters`",
+    );
+    nb.select(nb.ncells() - 1);
+    cell.execute();
+  });
+  await waitUntil(
+    page,
+    "the new cell's output",
+    async () => /after Stop: 30000 images, 269322 parameters/.test(await outputText(page)),
+    60_000,
+  );
+}
+
+Deno.test({
+  name: "Stop during training keeps the kernel, its variables and the best checkpoint",
+  ignore: skip,
+  async fn() {
+    assert.deepEqual(lacking, [], "CI must run the browser test");
+    await setup("notebooks", { install: false });
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sandbox = await notebookSandbox(["04_train"]);
+    let server: JupyterServer | undefined;
+    let browser: Browser | undefined;
+    let kernels: number[] = [];
+    try {
+      server = await startJupyter({
+        dir: sandbox,
+        app: "notebook",
+        env: { MLP_EPOCHS: "30", MLP_TRAIN_LIMIT: "30000", MLP_TEST_LIMIT: "2000" },
+        quiet: true,
+        args: ["--NotebookNotary.db_file=:memory:"],
+      });
+      browser = await launchChromium();
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      await stopDuringTraining(page, server);
+      kernels = await server.kernelPids();
+      assert.ok(kernels.length > 0, "no kernel process found under the server");
+      assert.ok(kernels.every(alive), "the kernel process ended");
+    } finally {
+      const browserPid = browser?.process()?.pid;
+      await browser?.close().catch(() => {});
+      if (browserPid !== undefined && alive(browserPid)) Deno.kill(browserPid, "SIGKILL");
+      await server?.stop();
+      await Deno.remove(sandbox, { recursive: true });
+      if (server) {
+        const left = [server.pid, ...kernels, ...(browserPid ? [browserPid] : [])].filter(alive);
+        assert.deepEqual(left, [], "processes left running");
+      }
+    }
+  },
+});

@@ -6,6 +6,7 @@
  */
 import { checkError, checkIndex, checkInteger, checkNumber } from "../checks.ts";
 import type { LayersModel, Tensor } from "../tf.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 
 /**
  * The softmax outputs of `model` for `x` [N, features], in inference mode (dropout off):
@@ -33,8 +34,11 @@ export async function predictProbabilities(
 ): Promise<Float32Array> {
   checkFeatures("predictProbabilities", model, x);
   checkInteger("predictProbabilities: batchSize", batchSize, { min: 1 });
+  // One tfjs call: Stop cannot cut it short, but the kernel survives it and the cell stops after.
+  using stop = watchStop();
   const probabilities = model.predict(x, { batchSize }) as Tensor;
   try {
+    if (stop.requested) throw stopError("predictProbabilities", `all ${x.shape[0]} samples`);
     // A copy: a backend may reuse the memory of a disposed tensor.
     return Float32Array.from(await probabilities.data());
   } finally {

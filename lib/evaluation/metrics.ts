@@ -5,6 +5,7 @@
  */
 import { checkError, checkIndex } from "../checks.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 
 /** Loss and accuracy of a model on a labelled set. */
 export interface Evaluation {
@@ -45,9 +46,12 @@ export async function evaluate(
     const expected = `${x.shape[0]} (one row per sample of x)`;
     throw checkError("evaluate: y.shape[0]", expected, `${y.shape[0]}`);
   }
+  // One tfjs call: Stop cannot cut it short, but the kernel survives it and the cell stops after.
+  using stop = watchStop();
   const scalars = model.evaluate(x, y, { batchSize }) as Tensor[];
   const [loss, accuracy] = await Promise.all(scalars.map(async (s) => (await s.data())[0]));
   tf.dispose(scalars);
+  if (stop.requested) throw stopError("evaluate", `all ${x.shape[0]} samples`);
   return { loss, accuracy };
 }
 
@@ -74,9 +78,11 @@ export async function predictClasses(
   x: Tensor,
   batchSize = 256,
 ): Promise<Uint8Array> {
+  using stop = watchStop();
   const classes = tf.tidy(() => tf.argMax(model.predict(x, { batchSize }) as Tensor, -1));
   const values = await classes.data();
   classes.dispose();
+  if (stop.requested) throw stopError("predictClasses", `all ${x.shape[0]} samples`);
   return Uint8Array.from(values);
 }
 

@@ -6,6 +6,7 @@
 import { evaluate } from "./metrics.ts";
 import { addGaussianNoise } from "../preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 
 /** The noise levels of the robustness curve. */
 const NOISE_LEVELS: readonly number[] = Object.freeze([0, 0.05, 0.1, 0.2, 0.3, 0.5]);
@@ -46,10 +47,14 @@ export async function robustnessCurve(
 ): Promise<RobustnessCurve> {
   const stds = [...(options.stds ?? NOISE_LEVELS)];
   const series = Object.keys(models).map((name) => ({ name, values: [] as number[] }));
+  using stop = watchStop();
   for (const [level, std] of stds.entries()) {
     const noisy = addGaussianNoise(x, { std, seed: options.seed + level });
     try {
-      for (const s of series) s.values.push((await evaluate(models[s.name], noisy, y)).accuracy);
+      for (const s of series) {
+        s.values.push((await evaluate(models[s.name], noisy, y)).accuracy);
+        if (stop.requested) throw stopError("robustnessCurve", `noise std ${std}, model ${s.name}`);
+      }
     } finally {
       tf.dispose(noisy);
     }

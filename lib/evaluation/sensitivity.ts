@@ -6,6 +6,7 @@
  */
 import { checkError, checkInteger } from "../checks.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 
 /** Throws unless `x` [N, features] and `y` [N, classes] fit the model's input and output sizes. */
 function checkShapes(model: LayersModel, x: Tensor, y: Tensor): void {
@@ -65,7 +66,9 @@ export async function inputGradientNorms(
   const n = x.shape[0];
   const epsilon = tf.backend().epsilon();
   const norms = new Float32Array(n);
+  using stop = watchStop();
   for (let start = 0; start < n; start += batchSize) {
+    if (stop.requested) throw stopError("inputGradientNorms", `sample ${start} of ${n}`);
     const size = Math.min(batchSize, n - start);
     const batchNorms = tf.tidy(() => {
       const xb = tf.slice(x, [start, 0], [size, -1]);

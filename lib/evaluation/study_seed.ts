@@ -14,6 +14,7 @@ import { addGaussianNoise, withNoisyCopies } from "../preprocessing/noise.ts";
 import { toTensors } from "../preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { loadCheckpoint } from "../training/checkpoint.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 import { train } from "../training/train.ts";
 import type { TrainCallbacks, TrainOptions } from "../training/types.ts";
 import { evaluate } from "./metrics.ts";
@@ -131,7 +132,13 @@ export async function runStudySeed(
 
   const settings: TrainOptions = { epochs, batchSize, validationSplit, seed };
   const noise = (t: Tensor, s: number) => addGaussianNoise(t, { std: noiseStd, seed: s });
+  // One watch over the whole seed, so that a Stop between trainings (while a model is loaded or
+  // measured) stops the seed too, instead of the kernel.
+  using stop = watchStop();
   const callbacks = (index: number): TrainCallbacks => {
+    if (stop.requested) {
+      throw stopError("runStudySeed", `seed ${seed}, before model "${STUDY_MODELS[index]}"`);
+    }
     const { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd } =
       onModel?.(index, STUDY_MODELS[index]) ?? {};
     return { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd };

@@ -5,6 +5,7 @@
  */
 import { checkError, checkInteger } from "../checks.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 
 /** A Dense layer's kernel, copied out of the model. */
 export interface Kernel {
@@ -119,7 +120,9 @@ export async function layerActivations(
   const n = x.shape[0];
   const units = model.layers[last].outputShape.at(-1) as number;
   const out = new Float32Array(n * units);
+  using stop = watchStop();
   for (let from = 0; from < n; from += batchSize) {
+    if (stop.requested) throw stopError("layerActivations", `sample ${from} of ${n}`);
     const batch = tf.tidy(() => {
       let h = tf.slice(x, from, Math.min(batchSize, n - from));
       for (const layer of model.layers.slice(0, last + 1)) {

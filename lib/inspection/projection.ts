@@ -7,6 +7,7 @@
 import { PCA } from "ml-pca";
 import { checkError, checkInteger } from "../checks.ts";
 import { tf } from "../tf.ts";
+import { stopError, watchStop } from "../training/stop.ts";
 
 /** A projection of N points: their new coordinates and how much each axis explains. */
 export interface Projection {
@@ -125,7 +126,9 @@ export async function umap(
   const { seed = 42, neighbors = 15 } = opts;
   checkInteger("umap: seed", seed);
   checkInteger("umap: neighbors", neighbors, { min: 2, max: n - 1 });
+  using stop = watchStop();
   const worker = new Worker(new URL("./umap_worker.ts", import.meta.url), { type: "module" });
+  let poll: ReturnType<typeof setInterval> | undefined;
   try {
     const reply = await new Promise<{ embedded?: Float32Array; error?: string }>(
       (resolve, reject) => {
@@ -134,12 +137,17 @@ export async function umap(
           event.preventDefault();
           reject(new Error(`umap: the UMAP worker failed: ${event.message}`));
         };
+        // Stop ends the worker, and with it UMAP, within a tenth of a second.
+        poll = setInterval(() => {
+          if (stop.requested) reject(stopError("umap", `the embedding of ${n} points`));
+        }, 100);
         worker.postMessage({ points, dims, seed, neighbors });
       },
     );
     if (reply.error !== undefined) throw new Error(`umap: ${reply.error}`);
     return { points: reply.embedded!, explained: [] };
   } finally {
+    clearInterval(poll);
     worker.terminate();
   }
 }

@@ -15,6 +15,7 @@ import type { LayersModel } from "../tf.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { joinCallbacks } from "./callbacks.ts";
 import { type Dynamics, recordDynamics } from "./dynamics.ts";
+import { stopError, watchStop } from "./stop.ts";
 import { train } from "./train.ts";
 import type { History, TrainCallbacks } from "./types.ts";
 
@@ -109,9 +110,11 @@ export async function dropoutRuns(
     model.optimizer?.dispose();
     model.dispose();
   };
+  using stop = watchStop();
   try {
     const runs: DropoutRun[] = [];
     for (const [index, rate] of rates.entries()) {
+      if (stop.requested) throw stopError("dropoutRuns", `dropout ${rate}, before its training`);
       const model = open(buildMlp({ dropout: rate, seed }));
       const recorder = recordDynamics(model);
       const checkpointDir = `${dir}/dropout_${rate}`;

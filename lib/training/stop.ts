@@ -64,3 +64,19 @@ export function watchStop(signal?: AbortSignal): StopWatch {
     },
   };
 }
+
+/**
+ * The Error that ends stopped library work: `"<what>: stopped at <where> (Stop / interrupt)"`,
+ * then what was kept, if the work says so.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const error = stopError("robustnessCurve", "noise std 0.2, model noisy");
+ * assert.equal(error.message, "robustnessCurve: stopped at noise std 0.2, model noisy (Stop / interrupt)");
+ * ```
+ */
+export function stopError(what: string, where: string, kept?: string): Error {
+  return new Error(`${what}: stopped at ${where} (Stop / interrupt)${kept ? `; ${kept}` : ""}`);
+}

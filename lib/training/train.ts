@@ -10,7 +10,7 @@ import { evaluate } from "../evaluation/metrics.ts";
 import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { saveModel, TRAINING_METADATA } from "./checkpoint_store.ts";
-import { watchStop } from "./stop.ts";
+import { stopError, watchStop } from "./stop.ts";
 import type { BatchProgress, History, TrainOptions } from "./types.ts";
 
 function checkInputs(x: Tensor, y: Tensor, what: string) {
@@ -96,7 +96,7 @@ function stopped(
     : `${checkpointDir} keeps the best model so far (epoch ${best}), untouched: ` +
       `loadCheckpoint("${checkpointDir}") and train(model, x, y, { ...sameSettings, resume: true }) ` +
       `go on from it`;
-  return new Error(`train: stopped at ${where} (Stop / interrupt); ${kept}`);
+  return stopError("train", where, kept);
 }
 
 /**
