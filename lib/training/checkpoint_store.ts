@@ -179,14 +179,33 @@ function weightPath(dir: string, path: unknown, modelPath: string): string {
 }
 
 function specBytes(spec: io.WeightsManifestEntry, modelPath: string): number {
-  const dtype = spec.quantization?.dtype ?? spec.dtype;
-  const size = DTYPE_BYTES[dtype];
-  if (!size || !Array.isArray(spec.shape)) {
+  if (typeof spec !== "object" || spec === null || typeof spec.name !== "string") {
     throw new Error(
-      `${modelPath}: weight ${spec.name} has dtype ${dtype} or shape ${spec.shape} that is not supported`,
+      `${modelPath}: weightsManifest entry ${JSON.stringify(spec)}: expected a weight ` +
+        `{ name, shape, dtype }`,
     );
   }
-  return size * spec.shape.reduce((a, b) => a * b, 1);
+  const quantization = spec.quantization;
+  if (quantization !== undefined && (typeof quantization !== "object" || quantization === null)) {
+    throw new Error(
+      `${modelPath}: weight ${spec.name}: quantization ${JSON.stringify(quantization)}: ` +
+        `expected an object or none`,
+    );
+  }
+  const dtype = quantization?.dtype ?? spec.dtype;
+  const size = Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : undefined;
+  const shape: unknown = spec.shape;
+  if (
+    !size || !Array.isArray(shape) ||
+    !shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+  ) {
+    throw new Error(
+      `${modelPath}: weight ${spec.name} has dtype ${JSON.stringify(dtype)} or shape ` +
+        `${JSON.stringify(shape)} that is not supported; expected float32, int32 or another ` +
+        `tfjs dtype and a list of sizes`,
+    );
+  }
+  return size * (shape as number[]).reduce((a, b) => a * b, 1);
 }
 
 /** The first element of a float32 weight that is NaN or ±Infinity, if any. */
