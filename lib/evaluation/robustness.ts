@@ -52,8 +52,13 @@ export async function robustnessCurve(
     const noisy = addGaussianNoise(x, { std, seed: options.seed + level });
     try {
       for (const s of series) {
-        s.values.push((await evaluate(models[s.name], noisy, y)).accuracy);
-        if (stop.requested) throw stopError("robustnessCurve", `noise std ${std}, model ${s.name}`);
+        const where = `noise std ${std}, model ${s.name}`;
+        // evaluate stops after its call too; the sweep says where it was.
+        const result = await evaluate(models[s.name], noisy, y).catch((error) => {
+          throw stop.requested ? stopError("robustnessCurve", where) : error;
+        });
+        s.values.push(result.accuracy);
+        if (stop.requested) throw stopError("robustnessCurve", where);
       }
     } finally {
       tf.dispose(noisy);

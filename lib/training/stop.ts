@@ -4,16 +4,18 @@
  * instead of ending the kernel and every variable with it (Deno exits on SIGINT unless a listener
  * is registered). The listener is there only while such work runs: a Stop at any other time does
  * what the kernel does by default. Scripts and tests keep SIGINT's default and pass an
- * `AbortSignal` instead.
+ * `AbortSignal` to `train`, or call `requestStop`.
  *
  * @module
  */
 import { inJupyter } from "../display/show.ts";
 
-/** Library work that has started watching and not yet ended (nested calls share one listener). */
+/** Library work that has started watching and not yet ended (nested calls share one state). */
 let active = 0;
-/** Whether SIGINT arrived since the outermost watching work began. */
+/** Whether a stop was asked for since the outermost watching work began. */
 let interrupted = false;
+/** Whether the SIGINT listener is registered (in Deno's Jupyter kernel, while work runs). */
+let listening = false;
 
 function onInterrupt() {
   interrupted = true;
@@ -21,14 +23,15 @@ function onInterrupt() {
 
 /** What {@linkcode watchStop} returns: whether to stop, until it is disposed of. */
 export interface StopWatch extends Disposable {
-  /** True once Stop was pressed (in Jupyter) or `signal` aborted, since the watch began. */
+  /** True once a stop was asked for (Stop in Jupyter, `requestStop`) or `signal` aborted. */
   readonly requested: boolean;
 }
 
 /**
  * Watches for a request to stop: Jupyter's interrupt while the watch lasts (in Deno's Jupyter
- * kernel only), or `signal` aborting. Dispose of it (`using stop = watchStop(signal)`) when the
- * work ends; a request during one piece of work does not carry over to the next.
+ * kernel only), {@linkcode requestStop}, or `signal` aborting. Dispose of it
+ * (`using stop = watchStop(signal)`) when the work ends; a request during one piece of work does
+ * not carry over to the next.
  *
  * @example
  * ```ts
@@ -44,25 +47,45 @@ export interface StopWatch extends Disposable {
  * ```
  */
 export function watchStop(signal?: AbortSignal): StopWatch {
-  const listening = inJupyter();
-  if (listening && active++ === 0) {
+  if (active++ === 0) {
     interrupted = false;
-    Deno.addSignalListener("SIGINT", onInterrupt);
+    if (inJupyter()) {
+      Deno.addSignalListener("SIGINT", onInterrupt);
+      listening = true;
+    }
   }
   let open = true;
   return {
     get requested() {
-      return (listening && interrupted) || (signal?.aborted ?? false);
+      return interrupted || (signal?.aborted ?? false);
     },
     [Symbol.dispose]() {
       if (!open) return;
       open = false;
-      if (listening && --active === 0) {
-        Deno.removeSignalListener("SIGINT", onInterrupt);
+      if (--active === 0) {
+        if (listening) Deno.removeSignalListener("SIGINT", onInterrupt);
+        listening = false;
         interrupted = false;
       }
     },
   };
+}
+
+/**
+ * Asks the library work that runs now to stop at its next check, as Stop does in Jupyter; does
+ * nothing when none runs (so it cannot stop later work). For a stop button of your own.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * using stop = watchStop(); // what train, umap, robustnessCurve… do while they run
+ * requestStop();
+ * assert.equal(stop.requested, true);
+ * ```
+ */
+export function requestStop(): void {
+  if (active > 0) interrupted = true;
 }
 
 /**
