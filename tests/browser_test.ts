@@ -197,45 +197,63 @@ async function exportHtml(notebook: string, dir: string) {
   assert.ok(success, `nbconvert --to html ${notebook}: ${new TextDecoder().decode(stderr)}`);
 }
 
+/** What a test does with the Notebook server of its sandbox and a browser page. */
+type Session = (
+  page: Page,
+  server: JupyterServer,
+  context: { browser: Browser; sandbox: string },
+) => Promise<void>;
+
+/**
+ * Runs `session` against a Notebook server (environment `env`) of a sandbox holding the named
+ * notebooks, in headless Chromium; afterwards stops the server, the kernels and the browser by
+ * their process ids and checks that none is left running.
+ */
+async function withNotebook(names: string[], env: Record<string, string>, session: Session) {
+  assert.deepEqual(lacking, [], "CI must run the browser test");
+  await setup("notebooks", { install: false });
+  await Deno.mkdir(SHOTS, { recursive: true });
+  const sandbox = await notebookSandbox(names);
+  let server: JupyterServer | undefined;
+  let browser: Browser | undefined;
+  let kernels: number[] = [];
+  try {
+    server = await startJupyter({
+      dir: sandbox,
+      app: "notebook",
+      env,
+      quiet: true,
+      args: ["--NotebookNotary.db_file=:memory:"],
+    });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await session(page, server, { browser, sandbox });
+    kernels = await server.kernelPids();
+    assert.ok(kernels.length > 0, "no kernel process found under the server");
+    assert.ok(kernels.every(alive), "a kernel process ended");
+  } finally {
+    const browserPid = browser?.process()?.pid;
+    await browser?.close().catch(() => {});
+    if (browserPid !== undefined && alive(browserPid)) Deno.kill(browserPid, "SIGKILL");
+    await server?.stop();
+    await Deno.remove(sandbox, { recursive: true });
+    if (server) {
+      const left = [server.pid, ...kernels, ...(browserPid ? [browserPid] : [])].filter(alive);
+      assert.deepEqual(left, [], "processes left running");
+    }
+  }
+}
+
 Deno.test({
   name: "a person sees every figure: Notebook untrusted, Run All of 04, nbconvert's HTML",
   ignore: skip,
-  async fn() {
-    assert.deepEqual(lacking, [], "CI must run the browser test");
-    await setup("notebooks", { install: false });
-    await Deno.mkdir(SHOTS, { recursive: true });
-    const sandbox = await notebookSandbox(NOTEBOOKS);
-    let server: JupyterServer | undefined;
-    let browser: Browser | undefined;
-    let kernels: number[] = [];
-    try {
-      server = await startJupyter({
-        dir: sandbox,
-        app: "notebook",
-        env: QUICK,
-        quiet: true,
-        args: ["--NotebookNotary.db_file=:memory:"],
-      });
-      browser = await launchChromium();
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1280, height: 900 });
+  fn: () =>
+    withNotebook(NOTEBOOKS, QUICK, async (page, server, { browser, sandbox }) => {
       await committedUntrusted(page, server);
       await runAll04(page, server);
-      kernels = await server.kernelPids();
-      assert.ok(kernels.length > 0, "no kernel process found under the server");
       await nbconvertHtml(await browser.newPage(), sandbox);
-    } finally {
-      const browserPid = browser?.process()?.pid;
-      await browser?.close().catch(() => {});
-      if (browserPid !== undefined && alive(browserPid)) Deno.kill(browserPid, "SIGKILL");
-      await server?.stop();
-      await Deno.remove(sandbox, { recursive: true });
-      if (server) {
-        const left = [server.pid, ...kernels, ...(browserPid ? [browserPid] : [])].filter(alive);
-        assert.deepEqual(left, [], "processes left running");
-      }
-    }
-  },
+    }),
 });
 
 /** The text of every output area of the page, in order. */
@@ -300,39 +318,10 @@ async function stopDuringTraining(page: Page, server: JupyterServer) {
 Deno.test({
   name: "Stop during training keeps the kernel, its variables and the best checkpoint",
   ignore: skip,
-  async fn() {
-    assert.deepEqual(lacking, [], "CI must run the browser test");
-    await setup("notebooks", { install: false });
-    await Deno.mkdir(SHOTS, { recursive: true });
-    const sandbox = await notebookSandbox(["04_train"]);
-    let server: JupyterServer | undefined;
-    let browser: Browser | undefined;
-    let kernels: number[] = [];
-    try {
-      server = await startJupyter({
-        dir: sandbox,
-        app: "notebook",
-        env: { MLP_EPOCHS: "30", MLP_TRAIN_LIMIT: "30000", MLP_TEST_LIMIT: "2000" },
-        quiet: true,
-        args: ["--NotebookNotary.db_file=:memory:"],
-      });
-      browser = await launchChromium();
-      const page = await browser.newPage();
-      await page.setViewport({ width: 1280, height: 900 });
-      await stopDuringTraining(page, server);
-      kernels = await server.kernelPids();
-      assert.ok(kernels.length > 0, "no kernel process found under the server");
-      assert.ok(kernels.every(alive), "the kernel process ended");
-    } finally {
-      const browserPid = browser?.process()?.pid;
-      await browser?.close().catch(() => {});
-      if (browserPid !== undefined && alive(browserPid)) Deno.kill(browserPid, "SIGKILL");
-      await server?.stop();
-      await Deno.remove(sandbox, { recursive: true });
-      if (server) {
-        const left = [server.pid, ...kernels, ...(browserPid ? [browserPid] : [])].filter(alive);
-        assert.deepEqual(left, [], "processes left running");
-      }
-    }
-  },
+  fn: () =>
+    withNotebook(
+      ["04_train"],
+      { MLP_EPOCHS: "30", MLP_TRAIN_LIMIT: "30000", MLP_TEST_LIMIT: "2000" },
+      (page, server) => stopDuringTraining(page, server),
+    ),
 });
