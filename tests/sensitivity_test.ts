@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/backend/init.ts";
-import { inputGradientNorms } from "../lib/evaluation/sensitivity.ts";
+import { inputGradientNorms, summarizeNorms } from "../lib/evaluation/sensitivity.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 
@@ -127,4 +127,19 @@ Deno.test("inputGradientNorms names the argument that does not fit the model", a
     message: "inputGradientNorms: batchSize: expected a positive integer, got 0",
   });
   tf.dispose([x, y, ...cases.flatMap(([xs, ys]) => [xs, ys])]);
+});
+
+Deno.test("summarizeNorms: mean, share exactly 0 and quantiles of the norms", () => {
+  const norms = Float32Array.from({ length: 101 }, (_, i) => (i < 20 ? 0 : i));
+  const { mean, zeroShare, at } = summarizeNorms(norms, [0, 0.5, 0.99, 1]);
+  const sum = Array.from(norms).reduce((a, b) => a + b, 0);
+  assert.equal(mean, sum / 101);
+  assert.equal(zeroShare, 20 / 101);
+  assert.deepEqual(at, [0, 50, 99, 100]);
+  assert.throws(() => summarizeNorms(new Float32Array(0), [0.5]), {
+    message: "quantiles: values: expected at least 1 numbers, got 0",
+  });
+  assert.throws(() => summarizeNorms(Float32Array.of(1, NaN), [0.5]), {
+    message: "quantiles: values[1]: expected a finite number, got NaN",
+  });
 });

@@ -297,3 +297,42 @@ export function verdict(d: PairedDifference, words: VerdictWords): string {
   return `${[subject, where].filter((w) => w !== "").join(" ")}: not distinguishable from seed ` +
     `noise (mean ${signed} ${unit}, ${ci} includes 0; higher in ${d.above} of ${d.n} seeds).`;
 }
+
+/** A difference of two single runs set against the spread of one seed's luck. */
+export interface SingleRunDifference {
+  /** `a − b` in points (accuracies × 100). */
+  points: number;
+  /** Half-width of the seed-noise band, 2√2·sd, in points. */
+  band: number;
+  /** Whether the difference lies inside the band: what a change of seed alone often gives. */
+  withinSeedNoise: boolean;
+  /** The difference and the verdict in words, e.g. "+0.12 points: within seed noise". */
+  text: string;
+}
+
+/**
+ * Sets `a − b`, two accuracies of single runs (one seed each, in [0, 1]), against `sd`, the
+ * standard deviation of one model's accuracy over seeds (notebook 06): two runs that differ only
+ * by luck differ with a standard deviation of √2·sd, so a difference within ±2√2·sd is what a
+ * change of seed alone often gives.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const d = againstSeedNoise(0.9824, 0.9812, 0.0012); // band ±0.34 points
+ * assert.equal(d.text, "+0.12 points: within seed noise");
+ * assert.equal(againstSeedNoise(0.97, 0.98, 0.0012).text, "−1.00 points: beyond seed noise");
+ * ```
+ */
+export function againstSeedNoise(a: number, b: number, sd: number): SingleRunDifference {
+  checkNumber("againstSeedNoise: a", a);
+  checkNumber("againstSeedNoise: b", b);
+  checkNumber("againstSeedNoise: sd", sd, { min: 0 });
+  const points = (a - b) * 100;
+  const band = 2 * Math.SQRT2 * sd * 100;
+  const withinSeedNoise = Math.abs(points) < band;
+  const signed = `${points >= 0 ? "+" : "−"}${Math.abs(points).toFixed(2)}`;
+  const words = withinSeedNoise ? "within seed noise" : "beyond seed noise";
+  return { points, band, withinSeedNoise, text: `${signed} points: ${words}` };
+}

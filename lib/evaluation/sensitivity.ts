@@ -7,6 +7,7 @@
 import { checkError, checkInteger } from "../checks.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { stopError, watchStop } from "../training/stop.ts";
+import { quantiles } from "./seeds.ts";
 
 /** Throws unless `x` [N, features] and `y` [N, classes] fit the model's input and output sizes. */
 function checkShapes(model: LayersModel, x: Tensor, y: Tensor): void {
@@ -90,4 +91,36 @@ export async function inputGradientNorms(
     }
   }
   return norms;
+}
+
+/** The spread of per-sample input-gradient norms, as notebook 07's table shows it. */
+export interface NormSummary {
+  /** Their mean. */
+  mean: number;
+  /** The share of samples whose norm is exactly 0 (the loss flat where the model is sure). */
+  zeroShare: number;
+  /** The norms at the quantiles asked for, in their order. */
+  at: number[];
+}
+
+/**
+ * Summarizes N per-sample norms (e.g. of {@linkcode inputGradientNorms}): their mean, the share
+ * exactly 0, and their values at the quantiles `ps` (each in [0, 1]).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const summary = summarizeNorms(Float32Array.of(0, 0, 1, 3), [0.5, 1]);
+ * assert.deepEqual(summary, { mean: 1, zeroShare: 0.5, at: [0.5, 3] });
+ * ```
+ */
+export function summarizeNorms(norms: Float32Array, ps: readonly number[]): NormSummary {
+  const at = quantiles(norms, ps); // also checks that there is a norm and that all are finite
+  let [sum, zeros] = [0, 0];
+  for (const v of norms) {
+    sum += v;
+    if (v === 0) zeros++;
+  }
+  return { mean: sum / norms.length, zeroShare: zeros / norms.length, at };
 }

@@ -68,10 +68,10 @@ export function overfitEpoch(history: Pick<History, "val_loss">): number {
 
 /**
  * Trains the MLP once per dropout rate on `data.train` (the last `validationSplit` validating, as
- * train's `validationSplit` takes it),
- * each with `config.seed`, so every run starts from the same weights and sees the same batches;
- * records each run (`recordDynamics`), keeps its best checkpoint in `<dir>/dropout_<rate>` and
- * tests it on `data.test`. Every model it makes is disposed before it returns.
+ * train's `validationSplit` takes it), each with `config.seed`, so every run starts from the same
+ * weights and sees the same batches; records each run (`recordDynamics`), keeps its best
+ * checkpoint in `<dir>/dropout_<rate>` and tests it on `data.test`. Every model it makes is
+ * disposed before it returns.
  *
  * @example
  * ```ts
