@@ -156,6 +156,25 @@ export function checkNumber(
 }
 
 /**
+ * Throws unless `values` is a non-empty list of finite numbers within `bounds`, naming the first
+ * that is not.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * checkValues("history.loss", [0.3, 0.1], { above: 0 }); // passes
+ * assert.throws(() => checkValues("history.loss", [0.3, 0], { above: 0 }), {
+ *   message: "history.loss[1]: expected a finite number > 0, got 0",
+ * });
+ * ```
+ */
+export function checkValues(what: string, values: number[], bounds: Bounds): void {
+  if (values.length === 0) throw checkError(what, "at least one value", "none");
+  values.forEach((v, i) => checkNumber(`${what}[${i}]`, v, bounds));
+}
+
+/**
  * Throws unless `value` is one of `allowed`.
  *
  * @example

@@ -51,15 +51,16 @@ export {
 } from "./evaluation/seeds.ts";
 export { runStudySeed, SEED_METRIC_KEYS, STUDY_MODELS } from "./evaluation/study_seed.ts";
 
-export { barChartSvg, heatmapSvg, lineChartSvg } from "./pictures/charts.ts";
+export { barChart, heatmap, lineChart } from "./pictures/charts.ts";
 export { annotatedDigitSvg, digitsWithTitlesSvg } from "./pictures/digits.ts";
-export { dotPlotSvg } from "./pictures/dot_plot.ts";
+export { dotPlot } from "./pictures/dot_plot.ts";
 export { modelDiagramSvg } from "./pictures/model_diagram.ts";
 export { digitGridPng, digitPng } from "./pictures/png.ts";
 export { htmlTable } from "./pictures/tables.ts";
 
-export { accuracyCurveSvg, notebookProgress } from "./display/progress_notebook.ts";
+export { accuracyCurve, notebookProgress } from "./display/progress_notebook.ts";
 export { terminalProgress } from "./display/progress_terminal.ts";
 export { progressHtml, progressText } from "./display/progress_html.ts";
 export { seedProgress } from "./display/progress_seeds.ts";
+export { showChart } from "./display/chart.ts";
 export { liveOutput, showFigure, showHtml, showPng, showText } from "./display/show.ts";

@@ -7,6 +7,7 @@ import { decode } from "fast-png";
 import { executeNotebook } from "../scripts/execute_notebook.ts";
 import { setup } from "../scripts/setup.ts";
 import { readResults } from "../lib/evaluation/results.ts";
+import { VEGA_LITE_MIME } from "../lib/display/chart.ts";
 import {
   NOTEBOOKS,
   notebookSandbox,
@@ -57,7 +58,17 @@ function allText(outputs: Output[]): string {
   );
 }
 
-function assertOutputs(name: string, outputs: Output[], expected: Record<string, number>) {
+/**
+ * Checks a notebook's outputs: no error, at least `expected` outputs of each MIME type, every PNG
+ * at 2× with its display size, and exactly `charts` charts, each a live Vega-Lite 5 spec with its
+ * data inline beside its PNG and alt text.
+ */
+function assertOutputs(
+  name: string,
+  outputs: Output[],
+  expected: Record<string, number>,
+  charts: number,
+) {
   const errors = outputs.filter((o) =>
     o.output_type === "error" || o.output_type === "stream" && text(o.text).includes("error")
   );
@@ -82,19 +93,28 @@ function assertOutputs(name: string, outputs: Output[], expected: Record<string,
     assert.ok(size, `${name}: a ${width}×${height} PNG without its display size`);
     assert.deepEqual([width, height], [size.width * 2, size.height * 2], `${name}: not 2× density`);
   }
+  const live = outputs.filter((o) => o.data?.[VEGA_LITE_MIME] !== undefined);
+  assert.equal(live.length, charts, `${name}: charts with a live form`);
+  for (const o of live) {
+    const spec = o.data![VEGA_LITE_MIME] as unknown as Record<string, unknown>;
+    const what = `${name}: chart "${text(o.data!["text/plain"])}"`;
+    assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json", what);
+    assert.ok(o.data!["image/png"] && o.data!["text/plain"], `${what}: no PNG or alt text`);
+    assert.ok(JSON.stringify(spec).includes('"values":['), `${what}: no inline data`);
+  }
 }
 
 Deno.test("the seven notebooks run in quick mode with their pictures, tables and accuracy", async () => {
   const before = await committedNotebooks();
   const { outputs, results } = await runQuick(NOTEBOOKS, { MLP_DATASET: "mnist", MLP_SEEDS: "2" });
-  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 });
-  assertOutputs("02_preprocess", outputs.get("02_preprocess")!, {
-    "image/png": 1,
-    "text/html": 2,
-  });
-  assertOutputs("03_model", outputs.get("03_model")!, { "image/png": 1, "text/html": 2 });
-  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4, "text/html": 2 });
-  assertOutputs("05_noise", outputs.get("05_noise")!, { "image/png": 7, "text/html": 7 });
+  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 }, 1);
+  const preprocess = { "image/png": 1, "text/html": 2 };
+  assertOutputs("02_preprocess", outputs.get("02_preprocess")!, preprocess, 0);
+  assertOutputs("03_model", outputs.get("03_model")!, { "image/png": 1, "text/html": 2 }, 0);
+  // 04: the live accuracy curve, the final one, the confusion matrix.
+  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4, "text/html": 2 }, 3);
+  // 05: four models' live curves and the robustness curve.
+  assertOutputs("05_noise", outputs.get("05_noise")!, { "image/png": 7, "text/html": 7 }, 5);
   const all = allText(outputs.get("03_model")!);
   assert.match(all, /269,?322/);
   assert.match(allText(outputs.get("04_train")!), /Pred \d \/ True \d/);
@@ -116,7 +136,7 @@ Deno.test("the seven notebooks run in quick mode with their pictures, tables and
 
 /** 06 in quick mode (2 seeds): its tables, its two dot plots, its verdicts and its results. */
 function assertSeeds(outputs: Output[], results: Record<string, number>) {
-  assertOutputs("06_seeds", outputs, { "image/png": 2, "text/html": 5 });
+  assertOutputs("06_seeds", outputs, { "image/png": 2, "text/html": 5 }, 2);
   const all = allText(outputs);
   assert.match(all, /seeds: 42, 1042\n/);
   assert.match(all, /Done: 2 seeds × 4 models in \d+ s/);
@@ -167,19 +187,19 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
 
 /** 07 in quick mode: its eight figures, its tables, and the checks it prints. */
 function assertInside(outputs: Output[]) {
-  assertOutputs("07_inside", outputs, { "image/png": 8, "text/html": 4 });
+  assertOutputs("07_inside", outputs, { "image/png": 8, "text/html": 4 }, 6);
   const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
-    text(o.data!["text/plain"]).split(":")[0]
+    `${o.data![VEGA_LITE_MIME] ? "chart" : "picture"}: ${text(o.data!["text/plain"]).split(":")[0]}`
   );
   assert.deepEqual(figures, [
-    "Weights into 64 of the 256 first-layer units (those training changed most)",
-    "The 2,000 test images in 2-D",
-    "Training the study's model (dropout 0.2), step by step",
-    "Weights and update sizes per layer (dropout 0.2)",
-    "Training (solid) and validation (dashed) loss per epoch",
-    "Reliability of the three models' confidence",
-    "Test accuracy per class, clean model",
-    "‖∂L/∂x‖ of each model on the clean test images, by percentile",
+    "picture: Weights into 64 of the 256 first-layer units (those training changed most)",
+    "picture: The 2,000 test images in 2-D",
+    "chart: Training the study's model (dropout 0.2), step by step",
+    "chart: Weights and update sizes per layer (dropout 0.2)",
+    "chart: Training (solid) and validation (dashed) loss per epoch",
+    "chart: Reliability of the three models' confidence",
+    "chart: Test accuracy per class, clean model",
+    "chart: ‖∂L/∂x‖ of each model on the clean test images, by percentile",
   ]);
   const all = allText(outputs);
   // The dropout-0.2 run with the study's seed repeats notebook 04's run epoch for epoch.
@@ -199,8 +219,8 @@ Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {
   const { outputs, results } = await runQuick(["01_explore", "04_train"], {
     MLP_DATASET: "fashion-mnist",
   });
-  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5 });
-  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4 });
+  assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5 }, 1);
+  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4 }, 3);
   assert.match(allText(outputs.get("01_explore")!), /Ankle boot/);
   assert.match(allText(outputs.get("04_train")!), /Pred [A-Za-z-/ ]+ \/ True/);
   assert.ok(

@@ -6,12 +6,13 @@
 import assert from "node:assert/strict";
 import { DOMParser, type Element } from "@xmldom/xmldom";
 import { decode } from "fast-png";
-import { reliabilitySvg } from "../lib/pictures/calibration.ts";
-import { barChartSvg } from "../lib/pictures/charts.ts";
-import { dropoutCurvesSvg, layerDynamicsSvg, trainingCurvesSvg } from "../lib/pictures/learning.ts";
+import { reliabilityDiagram } from "../lib/pictures/calibration.ts";
+import { barChart } from "../lib/pictures/charts.ts";
+import { dropoutCurves } from "../lib/pictures/dropout_curves.ts";
+import { layerDynamics, trainingCurves } from "../lib/pictures/learning.ts";
 import { projectionSvg } from "../lib/pictures/projection.ts";
 import { svgToPng } from "../lib/pictures/raster.ts";
-import { MIN_FONT_SIZE } from "../lib/pictures/render.ts";
+import { MIN_FONT_SIZE, renderSvg } from "../lib/pictures/render.ts";
 import { weightGridPng, weightImagesSvg } from "../lib/pictures/weights.ts";
 
 const FIGURES = "/tmp/inside-figures";
@@ -222,9 +223,9 @@ function trainingRun() {
   return { batches, history };
 }
 
-Deno.test("trainingCurvesSvg draws every batch, the epoch means and validation", async () => {
+Deno.test("trainingCurves draws every batch, the epoch means and validation", async () => {
   const { batches, history } = trainingRun();
-  const svg = await trainingCurvesSvg({ batches, history, title: "Training" });
+  const svg = await renderSvg(trainingCurves({ batches, history, title: "Training" }));
   const { root, texts } = readSvg(svg);
   for (
     const t of [
@@ -258,34 +259,34 @@ Deno.test("trainingCurvesSvg draws every batch, the epoch means and validation",
 
   await assert.rejects(
     async () =>
-      await trainingCurvesSvg({
+      await renderSvg(trainingCurves({
         batches: [{ epoch: 1, step: 3, steps: 2, loss: 1, acc: 0.5 }],
         history,
         title: "",
-      }),
-    /trainingCurvesSvg: batches\[0\]\.step: expected an integer in \[0, 2\], got 3/,
+      })),
+    /trainingCurves: batches\[0\]\.step: expected an integer in \[0, 2\], got 3/,
   );
   await assert.rejects(
     async () =>
-      await trainingCurvesSvg({
+      await renderSvg(trainingCurves({
         batches: [{ epoch: 1, step: 1, steps: 2, loss: 0, acc: 0.5 }],
         history,
         title: "",
-      }),
-    /trainingCurvesSvg: batches\[0\]\.loss: expected a finite number > 0, got 0/,
+      })),
+    /trainingCurves: batches\[0\]\.loss: expected a finite number > 0, got 0/,
   );
   await assert.rejects(
     async () =>
-      await trainingCurvesSvg({
+      await renderSvg(trainingCurves({
         batches,
         history: { ...history, val_acc: history.val_acc.slice(1) },
         title: "",
-      }),
-    /trainingCurvesSvg: history\.val_acc\.length: expected 20 \(as many as history\.loss\), got 19/,
+      })),
+    /trainingCurves: history\.val_acc\.length: expected 20 \(as many as history\.loss\), got 19/,
   );
 });
 
-Deno.test("layerDynamicsSvg draws norms and update ratios per layer with the 1e-3 rule", async () => {
+Deno.test("layerDynamics draws norms and update ratios per layer with the 1e-3 rule", async () => {
   const { normal } = random(3);
   const layers = ["dense_1", "dense_2", "dense_3"].map((name, l) => ({
     name,
@@ -295,7 +296,7 @@ Deno.test("layerDynamicsSvg draws norms and update ratios per layer with the 1e-
       (_, i) => [3e-3, 4e-3, 8e-3][l] / Math.sqrt(i + 1) * Math.exp(0.3 * normal()),
     ),
   }));
-  const svg = await layerDynamicsSvg({ layers, title: "Weights during training" });
+  const svg = await renderSvg(layerDynamics({ layers, title: "Weights during training" }));
   const { root, texts } = readSvg(svg);
   for (const t of ["dense_1", "dense_2", "dense_3", "1e-3 rule of thumb", "1e-3", "Epoch"]) {
     assert.ok(texts.includes(t), `missing ${t}`);
@@ -311,17 +312,21 @@ Deno.test("layerDynamicsSvg draws norms and update ratios per layer with the 1e-
 
   await assert.rejects(
     async () =>
-      await layerDynamicsSvg({ layers: [{ ...layers[0], updateRatio: [1e-3] }], title: "" }),
-    /layerDynamicsSvg: layers\[0\] \("dense_1"\)\.updateRatio\.length: expected 20 \(one per epoch, as norm\), got 1/,
+      await renderSvg(
+        layerDynamics({ layers: [{ ...layers[0], updateRatio: [1e-3] }], title: "" }),
+      ),
+    /layerDynamics: layers\[0\] \("dense_1"\)\.updateRatio\.length: expected 20 \(one per epoch, as norm\), got 1/,
   );
   await assert.rejects(
     async () =>
-      await layerDynamicsSvg({ layers: [{ name: "d", norm: [1], updateRatio: [0] }], title: "" }),
-    /layerDynamicsSvg: layers\[0\] \("d"\)\.updateRatio\[0\]: expected a finite number > 0, got 0/,
+      await renderSvg(
+        layerDynamics({ layers: [{ name: "d", norm: [1], updateRatio: [0] }], title: "" }),
+      ),
+    /layerDynamics: layers\[0\] \("d"\)\.updateRatio\[0\]: expected a finite number > 0, got 0/,
   );
 });
 
-Deno.test("dropoutCurvesSvg marks each run's lowest validation loss on its curve", async () => {
+Deno.test("dropoutCurves marks each run's lowest validation loss on its curve", async () => {
   const runs = [0, 0.2, 0.5].map((p, r) => {
     const loss = Array.from({ length: 20 }, (_, i) => (0.3 + p * 0.2) / (1 + i * (1 - 0.8 * p)));
     const valLoss = Array.from(
@@ -331,7 +336,7 @@ Deno.test("dropoutCurvesSvg marks each run's lowest validation loss on its curve
     const overfitEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1;
     return { name: `dropout ${p}`, loss, valLoss, overfitEpoch };
   });
-  const svg = await dropoutCurvesSvg({ runs, title: "Dropout" });
+  const svg = await renderSvg(dropoutCurves({ runs, title: "Dropout" }));
   const { root, texts } = readSvg(svg);
   for (const t of ["dropout 0", "dropout 0.2", "dropout 0.5", "training", "validation"]) {
     assert.ok(texts.includes(t), `missing ${t}`);
@@ -349,12 +354,14 @@ Deno.test("dropoutCurvesSvg marks each run's lowest validation loss on its curve
   await checkFigure("dropout", svg);
 
   await assert.rejects(
-    async () => await dropoutCurvesSvg({ runs: [{ ...runs[0], overfitEpoch: 21 }], title: "" }),
-    /dropoutCurvesSvg: runs\[0\] \("dropout 0"\)\.overfitEpoch: expected an integer in \[1, 20\], got 21/,
+    async () =>
+      await renderSvg(dropoutCurves({ runs: [{ ...runs[0], overfitEpoch: 21 }], title: "" })),
+    /dropoutCurves: runs\[0\] \("dropout 0"\)\.overfitEpoch: expected an integer in \[1, 20\], got 21/,
   );
   await assert.rejects(
-    async () => await dropoutCurvesSvg({ runs: [{ ...runs[0], valLoss: [0.1] }], title: "" }),
-    /dropoutCurvesSvg: runs\[0\] \("dropout 0"\)\.valLoss\.length: expected 20 \(one per epoch, as loss\), got 1/,
+    async () =>
+      await renderSvg(dropoutCurves({ runs: [{ ...runs[0], valLoss: [0.1] }], title: "" })),
+    /dropoutCurves: runs\[0\] \("dropout 0"\)\.valLoss\.length: expected 20 \(one per epoch, as loss\), got 1/,
   );
 });
 
@@ -425,7 +432,7 @@ function mnistBins(seed: number) {
   });
 }
 
-Deno.test("reliabilitySvg draws each bin's accuracy as a bar, its count and the ECE", async () => {
+Deno.test("reliabilityDiagram draws each bin's accuracy as a bar, its count and the ECE", async () => {
   const panels = ["Clean", "Noisy", "Clean + noisy"].flatMap((model, m) =>
     ["clean test set", "noisy test set"].map((set, s) => ({
       title: `${model} model, ${set}`,
@@ -433,7 +440,7 @@ Deno.test("reliabilitySvg draws each bin's accuracy as a bar, its count and the 
       ece: 0.0123 + 0.001 * (2 * m + s),
     }))
   );
-  const svg = await reliabilitySvg({ panels, title: "Reliability" });
+  const svg = await renderSvg(reliabilityDiagram({ panels, title: "Reliability" }));
   const { root, texts } = readSvg(svg);
   for (
     const t of ["ECE 1.23%", "ECE 1.73%", "Clean model, clean test set", "perfect calibration"]
@@ -453,28 +460,31 @@ Deno.test("reliabilitySvg draws each bin's accuracy as a bar, its count and the 
   const bin = { low: 0.9, high: 1, count: 10, confidence: 0.95, accuracy: 0.9 };
   await assert.rejects(
     async () =>
-      await reliabilitySvg({
+      await renderSvg(reliabilityDiagram({
         panels: [{ title: "", bins: [{ ...bin, high: 0.8 }], ece: 0 }],
         title: "",
-      }),
-    /reliabilitySvg: panels\[0\]\.bins\[0\]\.high: expected a number in \(0\.9, 1\], got 0\.8/,
+      })),
+    /reliabilityDiagram: panels\[0\]\.bins\[0\]\.high: expected a number in \(0\.9, 1\], got 0\.8/,
   );
   await assert.rejects(
     async () =>
-      await reliabilitySvg({
+      await renderSvg(reliabilityDiagram({
         panels: [{ title: "", bins: [{ ...bin, accuracy: NaN }], ece: 0 }],
         title: "",
-      }),
-    /reliabilitySvg: panels\[0\]\.bins\[0\]\.accuracy: expected a number in \[0, 1\], got NaN/,
+      })),
+    /reliabilityDiagram: panels\[0\]\.bins\[0\]\.accuracy: expected a number in \[0, 1\], got NaN/,
   );
   await assert.rejects(
-    async () => await reliabilitySvg({ panels: [{ title: "", bins: [bin], ece: 1.5 }], title: "" }),
-    /reliabilitySvg: panels\[0\]\.ece: expected a number in \[0, 1\], got 1\.5/,
+    async () =>
+      await renderSvg(
+        reliabilityDiagram({ panels: [{ title: "", bins: [bin], ece: 1.5 }], title: "" }),
+      ),
+    /reliabilityDiagram: panels\[0\]\.ece: expected a number in \[0, 1\], got 1\.5/,
   );
 });
 
-Deno.test("barChartSvg takes a y domain (bars clamped to it) and a format for the values", async () => {
-  const svg = await barChartSvg({
+Deno.test("barChart takes a y domain (bars clamped to it) and a format for the values", async () => {
+  const svg = await renderSvg(barChart({
     labels: ["clean", "noisy", "clean + noisy"],
     values: [0.9796, 0.96, 0.99],
     yDomain: [0.97, 0.985],
@@ -482,7 +492,7 @@ Deno.test("barChartSvg takes a y domain (bars clamped to it) and a format for th
     title: "Test accuracy",
     xTitle: "Model",
     yTitle: "Accuracy",
-  });
+  }));
   const { root, texts } = readSvg(svg);
   for (const t of ["97.96%", "96.00%", "99.00%", "0.970"]) assert.ok(texts.includes(t), t);
   const heights = paths(root, (p) => p.getAttribute("aria-roledescription") === "bar")
@@ -491,14 +501,14 @@ Deno.test("barChartSvg takes a y domain (bars clamped to it) and a format for th
   await checkFigure("bar_y_domain", svg);
   await assert.rejects(
     async () =>
-      await barChartSvg({
+      await renderSvg(barChart({
         labels: ["a"],
         values: [1],
         yDomain: [1, 0],
         title: "",
         xTitle: "",
         yTitle: "",
-      }),
-    /barChartSvg: yDomain: expected \[low, high\] with low < high, got \[1, 0\]/,
+      })),
+    /barChart: yDomain: expected \[low, high\] with low < high, got \[1, 0\]/,
   );
 });

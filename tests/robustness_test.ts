@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { renderSvg } from "../lib/pictures/render.ts";
 import { initBackend } from "../lib/backend/init.ts";
 import { evaluate } from "../lib/evaluation/metrics.ts";
-import { accuracyCurveSvg } from "../lib/display/progress_notebook.ts";
+import { accuracyCurve } from "../lib/display/progress_notebook.ts";
 import { robustnessCurve } from "../lib/evaluation/robustness.ts";
 import { tf } from "../lib/tf.ts";
 
@@ -35,7 +36,7 @@ Deno.test("robustnessCurve: accuracy per model and noise level, falling as noise
   tf.dispose([x, y]);
 });
 
-Deno.test("accuracyCurveSvg draws train and validation accuracy per epoch", async () => {
+Deno.test("accuracyCurve draws train and validation accuracy per epoch", async () => {
   const history = {
     loss: [0.5, 0.3],
     acc: [0.9, 0.95],
@@ -44,7 +45,7 @@ Deno.test("accuracyCurveSvg draws train and validation accuracy per epoch", asyn
     seconds: [1, 1],
     bestEpoch: 2,
   };
-  const svg = await accuracyCurveSvg(history, "My curve");
+  const svg = await renderSvg(accuracyCurve(history, "My curve"));
   assert.match(svg, /^<svg/);
   for (const label of ["My curve", "Epoch", "Accuracy", "train", "validation"]) {
     assert.ok(svg.includes(label), `missing ${label}`);

@@ -3,6 +3,7 @@
  * MLP_KEEP_SEEDS).
  */
 import assert from "node:assert/strict";
+import { renderSvg } from "../lib/pictures/render.ts";
 import { loadConfig, STUDY_CONFIG } from "../lib/config.ts";
 import {
   againstSeedNoise,
@@ -16,7 +17,7 @@ import {
   tQuantile,
   verdict,
 } from "../lib/evaluation/seeds.ts";
-import { dotPlotSvg } from "../lib/pictures/dot_plot.ts";
+import { dotPlot } from "../lib/pictures/dot_plot.ts";
 
 function near(actual: number, expected: number, tolerance: number, what: string) {
   assert.ok(
@@ -117,8 +118,8 @@ Deno.test("seedList: the study's seed first, then steps of 1000", () => {
   assert.throws(() => seedList(42, 0), /seedList: count/);
 });
 
-Deno.test("dotPlotSvg draws panels with dots, mean, reference and interval", async () => {
-  const svg = await dotPlotSvg({
+Deno.test("dotPlot draws panels with dots, mean, reference and interval", async () => {
+  const svg = await renderSvg(dotPlot({
     title: "Paired differences",
     xTitle: "Difference (points)",
     seeds: [42, 1042],
@@ -127,29 +128,29 @@ Deno.test("dotPlotSvg draws panels with dots, mean, reference and interval", asy
       { title: "Leak", values: [1.4, 1.5], reference: null },
     ],
     referenceName: "no difference",
-  });
+  }));
   assert.match(svg, /^<svg[^>]*><title>Paired differences<\/title>/);
   for (const text of ["Noisy − clean", "Leak", "1042", "no difference", "95% CI", "mean"]) {
     assert.ok(svg.includes(text), `${text} missing from the SVG`);
   }
   await assert.rejects(
     async () =>
-      await dotPlotSvg({
+      await renderSvg(dotPlot({
         title: "t",
         xTitle: "x",
         seeds: [1, 2],
         panels: [{ title: "p", values: [1] }],
-      }),
+      })),
     /panels\[0\]\.values\.length: expected 2/,
   );
   await assert.rejects(
     async () =>
-      await dotPlotSvg({
+      await renderSvg(dotPlot({
         title: "t",
         xTitle: "x",
         seeds: [1],
         panels: [{ title: "p", values: [NaN] }],
-      }),
+      })),
     /a finite number/,
   );
 });
@@ -168,9 +169,9 @@ Deno.test("MLP_SEEDS and MLP_KEEP_SEEDS", () => {
   assert.throws(() => loadConfig({ MLP_KEEP_SEEDS: "yes" }), /MLP_KEEP_SEEDS/);
 });
 
-Deno.test("dotPlotSvg labels every tick it draws, 0 included, and its legend at full strength", async () => {
+Deno.test("dotPlot labels every tick it draws, 0 included, and its legend at full strength", async () => {
   // Paired differences as notebook 06 draws them: seed by seed, the interval, 0 as reference.
-  const svg = await dotPlotSvg({
+  const svg = await renderSvg(dotPlot({
     title: "Paired differences",
     xTitle: "Difference (points)",
     seeds: [42, 1042, 2042, 3042, 4042],
@@ -181,7 +182,7 @@ Deno.test("dotPlotSvg labels every tick it draws, 0 included, and its legend at 
       interval: [-0.42, -0.09],
     }],
     referenceName: "no difference",
-  });
+  }));
   const labels = [...svg.matchAll(/>(−?\d+\.\d+)<\/text>/g)].map((m) => m[1]);
   assert.ok(labels.includes("0.0"), `axis labels: ${labels.join(" ")}`);
   assert.doesNotMatch(svg, /opacity="0"/, "a tick label hidden for overlap");

@@ -180,7 +180,7 @@ Deno.test("seedProgress: the seed and the model above the bar, at most every eve
     "Seed 2/2 (1042) · model 2/2: a < b\nEpoch 1/2 · step 3/3 · loss 0.5000 · acc 0.9000 · 1.0 s",
   );
   assert.match(
-    output.bundles[1]["text/html"],
+    output.bundles[1]["text/html"] as string,
     /^<div style="font-family:monospace">Seed 2\/2 \(1042\) · model 2\/2: a &lt; b<\/div><div .*<progress value="3" max="6"/,
   );
   await progress.done(457.6);

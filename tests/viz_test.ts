@@ -7,8 +7,8 @@ import {
   digitsWithTitlesSvg,
 } from "../lib/pictures/digits.ts";
 import { modelDiagramSvg } from "../lib/pictures/model_diagram.ts";
-import { MIN_FONT_SIZE } from "../lib/pictures/render.ts";
-import { barChartSvg, heatmapSvg, lineChartSvg } from "../lib/pictures/charts.ts";
+import { MIN_FONT_SIZE, renderSvg } from "../lib/pictures/render.ts";
+import { barChart, heatmap, lineChart } from "../lib/pictures/charts.ts";
 import {
   figureBundle,
   inJupyter,
@@ -20,7 +20,8 @@ import {
 } from "../lib/display/show.ts";
 import { digitGridPng, digitPng, pngDataUrl, pngSize } from "../lib/pictures/png.ts";
 import { progressHtml, progressText } from "../lib/display/progress_html.ts";
-import { accuracyCurveSvg, notebookProgress } from "../lib/display/progress_notebook.ts";
+import { accuracyCurve, notebookProgress } from "../lib/display/progress_notebook.ts";
+import { VEGA_LITE_MIME } from "../lib/display/chart.ts";
 import { svgToPng } from "../lib/pictures/raster.ts";
 import { escapeHtml, htmlTable } from "../lib/pictures/tables.ts";
 
@@ -230,11 +231,13 @@ Deno.test("annotatedDigitSvg prints every pixel value over a big grayscale grid"
   assert.equal(texts.filter((t) => /^\d\.\d\d$/.test(t)).length, 784);
 });
 
-Deno.test("barChartSvg has title, axis titles, labels and values", async () => {
+Deno.test("barChart has title, axis titles, labels and values", async () => {
   const labels = Array.from({ length: 10 }, (_, i) => String(i));
   const values = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
   const { width, height, texts } = readSvg(
-    await barChartSvg({ labels, values, title: "Per <class>", xTitle: "Digit", yTitle: "Count" }),
+    await renderSvg(
+      barChart({ labels, values, title: "Per <class>", xTitle: "Digit", yTitle: "Count" }),
+    ),
   );
   assertBetween(width, 480, 640, "width");
   assertBetween(height, 300, 460, "height");
@@ -242,14 +245,15 @@ Deno.test("barChartSvg has title, axis titles, labels and values", async () => {
     assert.ok(texts.includes(t), `missing ${t}`);
   }
   await assert.rejects(
-    async () => await barChartSvg({ labels, values: [1], title: "", xTitle: "", yTitle: "" }),
-    /barChartSvg: values\.length: expected 10 \(one per label\), got 1/,
+    async () =>
+      await renderSvg(barChart({ labels, values: [1], title: "", xTitle: "", yTitle: "" })),
+    /barChart: values\.length: expected 10 \(one per label\), got 1/,
   );
 });
 
-Deno.test("lineChartSvg draws named series over epochs or a given x", async () => {
+Deno.test("lineChart draws named series over epochs or a given x", async () => {
   const epochs = readSvg(
-    await lineChartSvg({
+    await renderSvg(lineChart({
       series: [{ name: "train", values: [0.9, 0.95, 0.97] }, {
         name: "validation",
         values: [0.93, 0.96, 0.965],
@@ -257,7 +261,7 @@ Deno.test("lineChartSvg draws named series over epochs or a given x", async () =
       title: "Accuracy per epoch",
       xTitle: "Epoch",
       yTitle: "Accuracy",
-    }),
+    })),
   );
   assertBetween(epochs.width, 480, 640, "width");
   for (const t of ["Accuracy per epoch", "Epoch", "Accuracy", "train", "validation", "1", "3"]) {
@@ -266,48 +270,48 @@ Deno.test("lineChartSvg draws named series over epochs or a given x", async () =
   assert.ok(!epochs.texts.includes("1.5"), "epoch axis has whole numbers only");
 
   const noise = readSvg(
-    await lineChartSvg({
+    await renderSvg(lineChart({
       x: [0, 0.1, 0.2],
       series: [{ name: "clean model", values: [0.98, 0.97, 0.9] }],
       title: "Robustness",
       xTitle: "Noise std",
       yTitle: "Test accuracy",
-    }),
+    })),
   );
   for (const t of ["clean model", "Noise std", "0.10"]) assert.ok(noise.texts.includes(t), t);
   await assert.rejects(
     async () =>
-      await lineChartSvg({
+      await renderSvg(lineChart({
         x: [0, 1],
         series: [{ name: "a", values: [1, 2, 3] }],
         title: "",
         xTitle: "",
         yTitle: "",
-      }),
-    /lineChartSvg: series "a"\.values\.length: expected 1 to 2, got 3/,
+      })),
+    /lineChart: series "a"\.values\.length: expected 1 to 2, got 3/,
   );
   await assert.rejects(
     async () =>
-      await lineChartSvg({
+      await renderSvg(lineChart({
         series: [{ name: "a", values: [1, NaN] }],
         title: "",
         xTitle: "",
         yTitle: "",
-      }),
-    /lineChartSvg: series "a"\.values\[1\]: expected a finite number, got NaN/,
+      })),
+    /lineChart: series "a"\.values\[1\]: expected a finite number, got NaN/,
   );
 });
 
-Deno.test("heatmapSvg prints each count in its cell and rejects non-square input", async () => {
+Deno.test("heatmap prints each count in its cell and rejects non-square input", async () => {
   const matrix = [[950, 2, 0], [3, 1017, 12], [1, 0, 1001]];
   const { width, texts } = readSvg(
-    await heatmapSvg({
+    await renderSvg(heatmap({
       matrix,
       labels: ["0", "1", "2"],
       title: "Confusion",
       xTitle: "Predicted",
       yTitle: "True",
-    }),
+    })),
   );
   assertBetween(width, 3 * 44, 400, "width");
   for (const t of ["Confusion", "Predicted", "True", "950", "1017", "12", "2"]) {
@@ -315,16 +319,17 @@ Deno.test("heatmapSvg prints each count in its cell and rejects non-square input
   }
   const titles = { title: "", xTitle: "", yTitle: "" };
   await assert.rejects(
-    async () => await heatmapSvg({ matrix: [[1, 2], [3]], labels: ["a", "b"], ...titles }),
-    /heatmapSvg: matrix\[1\]\.length: expected 2 \(a square matrix\), got 1/,
+    async () => await renderSvg(heatmap({ matrix: [[1, 2], [3]], labels: ["a", "b"], ...titles })),
+    /heatmap: matrix\[1\]\.length: expected 2 \(a square matrix\), got 1/,
   );
   await assert.rejects(
-    async () => await heatmapSvg({ matrix: [[1, -2], [3, 4]], labels: ["a", "b"], ...titles }),
-    /heatmapSvg: matrix\[0\]\[1\]: expected a finite number ≥ 0, got -2/,
+    async () =>
+      await renderSvg(heatmap({ matrix: [[1, -2], [3, 4]], labels: ["a", "b"], ...titles })),
+    /heatmap: matrix\[0\]\[1\]: expected a finite number ≥ 0, got -2/,
   );
   await assert.rejects(
-    async () => await heatmapSvg({ matrix: [[1]], labels: ["a", "b"], ...titles }),
-    /heatmapSvg: labels\.length: expected 1 \(the matrix size\), got 2/,
+    async () => await renderSvg(heatmap({ matrix: [[1]], labels: ["a", "b"], ...titles })),
+    /heatmap: labels\.length: expected 1 \(the matrix size\), got 2/,
   );
 });
 
@@ -433,7 +438,7 @@ Deno.test("display helpers hand bundles to the kernel, live output by display id
   deno.jupyter = fake;
   try {
     assert.equal(inJupyter(), true);
-    const svg = await barChartSvg(barInput);
+    const svg = await renderSvg(barChart(barInput));
     await showFigure(svg);
     await showHtml("<b>x</b>");
     const png = digitPng(cornerDigit());
@@ -484,7 +489,7 @@ Deno.test("display helpers hand bundles to the kernel, live output by display id
   assert.throws(() => Deno.jupyter, /only available/);
 });
 
-Deno.test("notebookProgress redraws the accuracy curve in place as a 2× PNG", async () => {
+Deno.test("notebookProgress redraws the accuracy curve in place as a live chart and a 2× PNG", async () => {
   const broadcasts: { type: string; content: Record<string, unknown> }[] = [];
   const deno = Deno as unknown as { jupyter: unknown };
   deno.jupyter = {
@@ -515,7 +520,10 @@ Deno.test("notebookProgress redraws the accuracy curve in place as a 2× PNG", a
   const ids = broadcasts.map((b) => (b.content.transient as { display_id: string }).display_id);
   assert.equal(ids[0], ids[1]);
   const data = broadcasts[1].content.data as Record<string, string>;
+  assert.deepEqual(Object.keys(data).sort(), [VEGA_LITE_MIME, "image/png", "text/plain"]);
   assert.equal(data["text/plain"], "Live");
+  const spec = data[VEGA_LITE_MIME] as unknown as { data: { values: { x: number }[] } };
+  assert.deepEqual(spec.data.values.map((row) => row.x), [1, 2, 1, 2]); // train, then validation
   const png = Uint8Array.from(atob(data["image/png"]), (c) => c.charCodeAt(0));
   const { width } = pngSize(png);
   assert.deepEqual(broadcasts[1].content.metadata, {
@@ -524,7 +532,7 @@ Deno.test("notebookProgress redraws the accuracy curve in place as a 2× PNG", a
 });
 
 Deno.test("svgToPng draws a chart at 2× as a PNG, with its text in the shipped font", async () => {
-  const svg = await barChartSvg(barInput);
+  const svg = await renderSvg(barChart(barInput));
   const { width, height } = readSvg(svg);
   const raster = await svgToPng(svg);
   assert.deepEqual([raster.width, raster.height, raster.density], [width, height, 2]);
@@ -589,7 +597,7 @@ Deno.test("pngSize reads the header, and pngBundle sizes a PNG by its density", 
 
 Deno.test("figureBundle's alt text is the figure's title and description, else 'figure'", async () => {
   assert.equal(
-    (await figureBundle(await barChartSvg(barInput))).bundle["text/plain"],
+    (await figureBundle(await renderSvg(barChart(barInput)))).bundle["text/plain"],
     "Per <class>",
   );
   const digits = await digitsWithTitlesSvg(new Uint8Array(784 * 2), [0, 1], ["Label 5", "Label 0"]);
@@ -628,13 +636,13 @@ Deno.test("every figure prints its text at 11 px or more", async () => {
   };
   const titles = { title: "T", xTitle: "X", yTitle: "Y" };
   const figures: Record<string, string> = {
-    barChartSvg: await barChartSvg(barInput),
-    lineChartSvg: await lineChartSvg({
+    barChart: await renderSvg(barChart(barInput)),
+    lineChart: await renderSvg(lineChart({
       series: [{ name: "train", values: [0.9, 0.95] }],
       ...titles,
-    }),
-    "heatmapSvg 10×10": await heatmapSvg({ matrix: confusion, labels: labels(10), ...titles }),
-    "heatmapSvg 16×16": await heatmapSvg({ matrix: big, labels: labels(16), ...titles }),
+    })),
+    "heatmap 10×10": await renderSvg(heatmap({ matrix: confusion, labels: labels(10), ...titles })),
+    "heatmap 16×16": await renderSvg(heatmap({ matrix: big, labels: labels(16), ...titles })),
     digitsWithTitlesSvg: await digitsWithTitlesSvg(images, [0, 1, 2], ["a", "b", "c"], {
       title: "T",
     }),
@@ -644,8 +652,8 @@ Deno.test("every figure prints its text at 11 px or more", async () => {
       title: "T",
     }),
     modelDiagramSvg: await modelDiagramSvg(layers),
-    accuracyCurveSvg: await accuracyCurveSvg(history, "Accuracy"),
-    "robustness curve": await lineChartSvg({
+    accuracyCurve: await renderSvg(accuracyCurve(history, "Accuracy")),
+    "robustness curve": await renderSvg(lineChart({
       x: [0, 0.05, 0.1, 0.2, 0.3, 0.5],
       series: ["clean", "noisy", "clean + noisy"].map((name) => ({
         name,
@@ -654,7 +662,7 @@ Deno.test("every figure prints its text at 11 px or more", async () => {
       title: "Test accuracy under Gaussian noise",
       xTitle: "Noise standard deviation",
       yTitle: "Test accuracy",
-    }),
+    })),
   };
   for (const [name, svg] of Object.entries(figures)) {
     const sizes = fontSizes(svg);

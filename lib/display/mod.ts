@@ -1,8 +1,9 @@
 /**
- * Showing a run: figures, HTML and text in a notebook, and training progress in a notebook or a terminal.
+ * Showing a run: charts, figures, HTML and text in a notebook, and training progress in a notebook or a terminal.
  *
  * @module
  */
+export * from "./chart.ts";
 export * from "./progress_html.ts";
 export * from "./progress_notebook.ts";
 export * from "./progress_seeds.ts";

@@ -1,34 +1,37 @@
 /**
- * Live training progress in a notebook: a progress bar and an accuracy curve (a PNG) updated in
- * place.
+ * Live training progress in a notebook: a progress bar and an accuracy curve (a live Vega-Lite
+ * chart beside its PNG) updated in place.
  *
  * @module
  */
-import { lineChartSvg } from "../pictures/charts.ts";
-import { figureBundle, inJupyter, liveOutput } from "./show.ts";
+import { lineChart } from "../pictures/charts.ts";
+import type { Chart } from "../pictures/render.ts";
+import { chartBundle } from "./chart.ts";
+import { inJupyter, liveOutput } from "./show.ts";
 import { progressHtml, type ProgressInfo, progressText } from "./progress_html.ts";
 import type { History, TrainCallbacks } from "../training/types.ts";
 
 /**
- * The train vs validation accuracy curve of a history, per epoch, as SVG.
+ * The train vs validation accuracy curve of a history, per epoch, as a chart.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "../pictures/render.ts";
  *
  * const history = {
  *   loss: [0.32, 0.13], acc: [0.9, 0.96], val_loss: [0.15, 0.11], val_acc: [0.95, 0.97],
  *   seconds: [1.4, 1.4], bestEpoch: 2,
  * };
- * const svg = await accuracyCurveSvg(history, "Clean model");
+ * const svg = await renderSvg(accuracyCurve(history, "Clean model"));
  * assert.match(svg, /<title>Clean model<\/title>/);
- * // in a notebook: await showFigure(svg);
+ * // in a notebook: await showChart(accuracyCurve(history, "Clean model"));
  * ```
  */
-export function accuracyCurveSvg(history: History, title: string): Promise<string> {
+export function accuracyCurve(history: History, title: string): Chart {
   const series = [{ name: "train", values: history.acc }];
   if (history.val_acc.length > 0) series.push({ name: "validation", values: history.val_acc });
-  return lineChartSvg({ series, title, xTitle: "Epoch", yTitle: "Accuracy" });
+  return lineChart({ series, title, xTitle: "Epoch", yTitle: "Accuracy" });
 }
 
 /**
@@ -77,7 +80,7 @@ export function notebookProgress(
         await draw(latest);
       }
       if (!inJupyter()) return; // no need to draw the curve
-      const figure = await figureBundle(await accuracyCurveSvg(history, title));
+      const figure = await chartBundle(accuracyCurve(history, title));
       await curve.update(figure.bundle, figure.metadata);
     },
   };

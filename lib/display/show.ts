@@ -1,5 +1,6 @@
 /**
- * Hands PNG figures, HTML and text to the notebook through the Deno Jupyter kernel.
+ * Hands PNG figures, HTML and text to the notebook through the Deno Jupyter kernel (charts, which
+ * add a live Vega-Lite form, go through `./chart.ts`).
  *
  * Figures go out as PNG, not SVG: Jupyter Notebook 6 hides the SVG of an untrusted notebook and
  * nbconvert's HTML export mangles it, while every front end shows a PNG. A figure is drawn at 2
@@ -18,8 +19,11 @@ import { checkNumber } from "../checks.ts";
 import { pngDataUrl, pngSize } from "../pictures/png.ts";
 import { svgToPng } from "../pictures/raster.ts";
 
-/** A Jupyter MIME bundle: MIME type → data, e.g. `{ "text/html": "<b>hi</b>" }`. */
-export type MimeBundle = Record<string, string>;
+/**
+ * A Jupyter MIME bundle: MIME type → data, e.g. `{ "text/html": "<b>hi</b>" }`; JSON types such
+ * as Vega-Lite's carry an object.
+ */
+export type MimeBundle = Record<string, string | object>;
 
 /**
  * Jupyter output metadata: MIME type → how to show it, e.g.
@@ -29,7 +33,7 @@ export type OutputMetadata = Record<string, Record<string, unknown>>;
 
 /** A bundle with the metadata that sizes its image, ready to display. */
 export interface SizedBundle {
-  /** The data: `image/png` (base64) and a `text/plain` alt text. */
+  /** The data: `image/png` (base64), a `text/plain` alt text, and other forms of the figure. */
   bundle: MimeBundle;
   /** `{ "image/png": { width, height } }`: the size to show the PNG at, in CSS pixels. */
   metadata: OutputMetadata;
@@ -155,7 +159,7 @@ export function pngBundle(png: Uint8Array, opts: ShowPngOptions = {}): SizedBund
  *
  * const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">
  *   <title>A seven</title><text y="20">7</text>
- * </svg>`; // as renderSvg writes them, e.g. barChartSvg(…)
+ * </svg>`; // as renderSvg writes them, e.g. digitsWithTitlesSvg(…)
  * const { bundle, metadata } = await figureBundle(svg);
  * assert.equal(bundle["text/plain"], "A seven"); // the alt text
  * assert.deepEqual(metadata, { "image/png": { width: 40, height: 30 } }); // an 80×60 PNG
@@ -188,21 +192,24 @@ export async function showPng(png: Uint8Array, opts: ShowPngOptions = {}): Promi
 }
 
 /**
- * Shows an SVG figure as a sharp PNG cell output with a plain-text alt text (nothing outside
- * Jupyter); see {@linkcode figureBundle}.
+ * Shows an SVG figure (digits, the model diagram, weights) as a sharp PNG cell output with a
+ * plain-text alt text (nothing outside Jupyter); see {@linkcode figureBundle}. Charts go through
+ * `showChart`, which adds their live form.
  *
  * @example
  * ```ts
- * import { barChartSvg } from "../pictures/charts.ts";
+ * import { loadMnist } from "../data/mnist.ts";
+ * import { digitsWithTitlesSvg } from "../pictures/digits.ts";
  *
- * const counts = { labels: ["0", "1"], values: [5923, 6742] };
- * const svg = await barChartSvg({ ...counts, title: "Digits", xTitle: "Digit", yTitle: "Count" });
+ * const { train } = await loadMnist();
+ * const svg = await digitsWithTitlesSvg(train.images, [0, 1], ["Label 5", "Label 0"]);
  * await showFigure(svg); // nothing outside Jupyter
  * ```
  */
 export async function showFigure(svg: string, alt?: string): Promise<void> {
-  const k = kernel();
-  if (k !== undefined) await publish(k, await figureBundle(svg, alt));
+  if (!inJupyter()) return;
+  const { bundle, metadata } = await figureBundle(svg, alt);
+  await showOutput(bundle, metadata);
 }
 
 /**
@@ -216,7 +223,7 @@ export async function showFigure(svg: string, alt?: string): Promise<void> {
  * ```
  */
 export function showHtml(html: string): Promise<void> {
-  return showBundle({ "text/html": html });
+  return showOutput({ "text/html": html });
 }
 
 /**
@@ -273,9 +280,20 @@ export function liveOutput(): LiveOutput {
   };
 }
 
-async function showBundle(bundle: MimeBundle): Promise<void> {
+/**
+ * Shows a MIME bundle as one cell output, sized by `metadata` when given (nothing outside
+ * Jupyter); the front end picks the richest form it can draw.
+ *
+ * @example
+ * ```ts
+ * await showOutput({ "text/markdown": "**98.0%**", "text/plain": "98.0%" }); // nothing here
+ * ```
+ */
+export async function showOutput(bundle: MimeBundle, metadata?: OutputMetadata): Promise<void> {
   const k = kernel();
-  if (k !== undefined) await send(k, bundle, { raw: true });
+  if (k === undefined) return;
+  if (metadata === undefined) await send(k, bundle, { raw: true });
+  else await publish(k, { bundle, metadata });
 }
 
 /** The text of the `<title>` that opens an SVG (as renderSvg writes it), unescaped. */

@@ -1,5 +1,5 @@
 /**
- * Reliability diagrams as SVG (Guo et al. 2017, "On calibration of modern neural networks"):
+ * Reliability diagrams as Vega-Lite charts (Guo et al. 2017, "On calibration of modern neural networks"):
  * predictions binned by confidence, each bin's accuracy as a bar against the diagonal of perfect
  * calibration, and the expected calibration error (ECE).
  *
@@ -7,7 +7,7 @@
  */
 import { checkError, checkInteger, checkNumber } from "../checks.ts";
 import { checkPositiveInt } from "./pixels.ts";
-import { MIN_FONT_SIZE, PRIMARY, renderSvg } from "./render.ts";
+import { type Chart, MIN_FONT_SIZE, PRIMARY } from "./render.ts";
 
 /** One confidence bin: the predictions whose top probability lies in [low, high). */
 export interface CalibrationBin {
@@ -23,7 +23,7 @@ export interface CalibrationBin {
   accuracy: number;
 }
 
-/** One panel of {@linkcode reliabilitySvg}: a model on a test set. */
+/** One panel of {@linkcode reliabilityDiagram}: a model on a test set. */
 export interface ReliabilityPanel {
   /** Title above the panel, e.g. "Clean model, noisy test set". */
   title: string;
@@ -33,7 +33,7 @@ export interface ReliabilityPanel {
   ece: number;
 }
 
-/** Input of {@linkcode reliabilitySvg}. */
+/** Input of {@linkcode reliabilityDiagram}. */
 export interface ReliabilityInput {
   /** The panels, row by row. */
   panels: ReliabilityPanel[];
@@ -57,8 +57,9 @@ const BARS = ["accuracy", "gap to mean confidence"];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await reliabilitySvg({
+ * const svg = await renderSvg(reliabilityDiagram({
  *   panels: [{
  *     title: "Clean model",
  *     bins: [
@@ -68,12 +69,12 @@ const BARS = ["accuracy", "gap to mean confidence"];
  *     ece: 0.0123,
  *   }],
  *   title: "Calibration",
- * });
+ * }));
  * assert.ok(svg.includes("ECE 1.23%"));
  * ```
  */
-export function reliabilitySvg(input: ReliabilityInput): Promise<string> {
-  const fn = "reliabilitySvg";
+export function reliabilityDiagram(input: ReliabilityInput): Chart {
+  const fn = "reliabilityDiagram";
   const { panels, columns = 3 } = input;
   if (panels.length === 0) throw checkError(`${fn}: panels`, "at least one panel", "none");
   checkPositiveInt(fn, "columns", columns);
@@ -179,7 +180,7 @@ export function reliabilitySvg(input: ReliabilityInput): Promise<string> {
       ],
     };
   });
-  return renderSvg({
+  return {
     title: input.title,
     columns: Math.min(columns, panels.length),
     concat: specs,
@@ -188,7 +189,7 @@ export function reliabilitySvg(input: ReliabilityInput): Promise<string> {
     bounds: "flush",
     spacing: { row: 150, column: 76 },
     // deno-lint-ignore no-explicit-any
-  } as any);
+  } as any;
 }
 
 /** Throws unless every bin is in [0, 1] with a count; returns the bins that hold predictions. */

@@ -1,10 +1,12 @@
 /**
- * Bar, line and heat-map charts as SVG: class counts, accuracy curves, confusion matrices.
+ * Bar, line and heat-map charts as Vega-Lite specs: class counts, accuracy curves, confusion
+ * matrices. Draw one with `renderSvg`, show it in a notebook with `showChart`.
  *
  * @module
  */
 import { checkError, checkNumber } from "../checks.ts";
-import { CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY, renderSvg } from "./render.ts";
+import { zoomX } from "./axes.ts";
+import { type Chart, CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY } from "./render.ts";
 
 /** Titles every chart carries. */
 export interface ChartTitles {
@@ -16,7 +18,7 @@ export interface ChartTitles {
   yTitle: string;
 }
 
-/** Input of {@linkcode barChartSvg}: one bar per label. */
+/** Input of {@linkcode barChart}: one bar per label. */
 export interface BarChartInput extends ChartTitles {
   /** Category names along x, in order. */
   labels: string[];
@@ -28,7 +30,7 @@ export interface BarChartInput extends ChartTitles {
   format?: string;
 }
 
-/** One named line of {@linkcode lineChartSvg}. */
+/** One named line of {@linkcode lineChart}. */
 export interface Series {
   /** Name shown in the legend. */
   name: string;
@@ -36,7 +38,7 @@ export interface Series {
   values: number[];
 }
 
-/** Input of {@linkcode lineChartSvg}: lines over a shared x (1, 2, … when not given). */
+/** Input of {@linkcode lineChart}: lines over a shared x (1, 2, … when not given). */
 export interface LineChartInput extends ChartTitles {
   /** The lines, coloured in order. */
   series: Series[];
@@ -46,7 +48,7 @@ export interface LineChartInput extends ChartTitles {
   logY?: boolean;
 }
 
-/** Input of {@linkcode heatmapSvg}: a square matrix, rows along y and columns along x. */
+/** Input of {@linkcode heatmap}: a square matrix, rows along y and columns along x. */
 export interface HeatmapInput extends ChartTitles {
   /** Counts: `matrix[row][column]`. */
   matrix: number[][];
@@ -60,28 +62,30 @@ export interface HeatmapInput extends ChartTitles {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await barChartSvg({
+ * const chart = barChart({
  *   labels: ["0", "1"], values: [5923, 6742],
  *   title: "Training digits per class", xTitle: "Digit", yTitle: "Count",
  * });
+ * const svg = await renderSvg(chart); // in a notebook: await showChart(chart)
  * assert.match(svg, /^<svg[^>]*><title>Training digits per class<\/title>/);
  * ```
  */
-export function barChartSvg(input: BarChartInput): Promise<string> {
+export function barChart(input: BarChartInput): Chart {
   const { labels, values } = input;
-  if (labels.length === 0) throw checkError("barChartSvg: labels", "at least one label", "none");
+  if (labels.length === 0) throw checkError("barChart: labels", "at least one label", "none");
   if (values.length !== labels.length) {
     const expected = `${labels.length} (one per label)`;
-    throw checkError("barChartSvg: values.length", expected, `${values.length}`);
+    throw checkError("barChart: values.length", expected, `${values.length}`);
   }
-  checkFinite("barChartSvg", "values", values);
+  checkFinite("barChart", "values", values);
   const { yDomain } = input;
   if (yDomain !== undefined) {
-    checkFinite("barChartSvg", "yDomain", yDomain);
+    checkFinite("barChart", "yDomain", yDomain);
     if (yDomain.length !== 2 || yDomain[0] >= yDomain[1]) {
       const got = yDomain.length === 2 ? `[${yDomain.join(", ")}]` : `${yDomain.length} values`;
-      throw checkError("barChartSvg: yDomain", "[low, high] with low < high", got);
+      throw checkError("barChart: yDomain", "[low, high] with low < high", got);
     }
   }
   const x = { field: "label", type: "nominal", sort: null, title: input.xTitle } as const;
@@ -90,7 +94,7 @@ export function barChartSvg(input: BarChartInput): Promise<string> {
   const scale = yDomain === undefined
     ? {}
     : { scale: { domain: yDomain, clamp: true, zero: false } };
-  return renderSvg({
+  return {
     title: input.title,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
@@ -103,38 +107,40 @@ export function barChartSvg(input: BarChartInput): Promise<string> {
         encoding: { text: { ...y, format: input.format ?? "," } },
       },
     ],
-  });
+  };
 }
 
 /**
- * Draws one line with points per series against x, e.g. training vs validation accuracy per epoch.
+ * Draws one line with points per series against x, e.g. training vs validation accuracy per epoch;
+ * where it is shown live, the x axis zooms (wheel) and pans (drag).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await lineChartSvg({
+ * const svg = await renderSvg(lineChart({
  *   series: [{ name: "train", values: [0.9, 0.95] }, { name: "validation", values: [0.93, 0.96] }],
  *   title: "Accuracy per epoch", xTitle: "Epoch", yTitle: "Accuracy",
- * });
+ * }));
  * assert.match(svg, /^<svg[^>]*><title>Accuracy per epoch<\/title>/);
  * ```
  */
-export function lineChartSvg(input: LineChartInput): Promise<string> {
+export function lineChart(input: LineChartInput): Chart {
   const { series } = input;
-  if (series.length === 0) throw checkError("lineChartSvg: series", "at least one series", "none");
+  if (series.length === 0) throw checkError("lineChart: series", "at least one series", "none");
   const longest = Math.max(...series.map((s) => s.values.length));
   const x = input.x ?? Array.from({ length: longest }, (_, i) => i + 1);
-  checkFinite("lineChartSvg", "x", x);
+  checkFinite("lineChart", "x", x);
   for (const s of series) {
     const what = `series "${s.name}".values`;
     if (s.values.length === 0 || s.values.length > x.length) {
-      throw checkError(`lineChartSvg: ${what}.length`, `1 to ${x.length}`, `${s.values.length}`);
+      throw checkError(`lineChart: ${what}.length`, `1 to ${x.length}`, `${s.values.length}`);
     }
-    checkFinite("lineChartSvg", what, s.values);
+    checkFinite("lineChart", what, s.values);
     const negative = s.values.findIndex((v) => v <= 0);
     if (input.logY && negative >= 0) {
-      const where = `lineChartSvg: ${what}[${negative}]`;
+      const where = `lineChart: ${what}[${negative}]`;
       throw checkError(where, "a value > 0 on a log axis", `${s.values[negative]}`);
     }
   }
@@ -142,11 +148,12 @@ export function lineChartSvg(input: LineChartInput): Promise<string> {
     s.values.map((value, i) => ({ series: s.name, x: x[i], value }))
   );
   const integerX = input.x === undefined;
-  return renderSvg({
+  return {
     title: input.title,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values: rows },
+    params: [zoomX("zoom")],
     mark: { type: "line", point: { size: 50 }, strokeWidth: 2.5 },
     encoding: {
       x: {
@@ -170,39 +177,41 @@ export function lineChartSvg(input: LineChartInput): Promise<string> {
         legend: { orient: "bottom", direction: "horizontal" },
       },
     },
-  });
+  };
 }
 
 /**
  * Draws a square matrix of counts as shaded cells with each count printed, e.g. a confusion
  * matrix (rows: true class on y, columns: predicted class on x). The shading is logarithmic
- * so that small off-diagonal counts still show beside a large diagonal.
+ * so that small off-diagonal counts still show beside a large diagonal. A cell's tooltip names its
+ * row, column and count.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await heatmapSvg({
+ * const svg = await renderSvg(heatmap({
  *   matrix: [[970, 10], [3, 1017]], labels: ["0", "1"],
  *   title: "Confusion matrix", xTitle: "Predicted", yTitle: "True",
- * });
+ * }));
  * assert.match(svg, /^<svg[^>]*><title>Confusion matrix<\/title>/);
  * ```
  */
-export function heatmapSvg(input: HeatmapInput): Promise<string> {
+export function heatmap(input: HeatmapInput): Chart {
   const { matrix, labels } = input;
   const n = matrix.length;
-  if (n === 0) throw checkError("heatmapSvg: matrix", "at least one row", "none");
+  if (n === 0) throw checkError("heatmap: matrix", "at least one row", "none");
   matrix.forEach((row, i) => {
     if (row.length !== n) {
       const expected = `${n} (a square matrix)`;
-      throw checkError(`heatmapSvg: matrix[${i}].length`, expected, `${row.length}`);
+      throw checkError(`heatmap: matrix[${i}].length`, expected, `${row.length}`);
     }
-    row.forEach((v, j) => checkNumber(`heatmapSvg: matrix[${i}][${j}]`, v, { min: 0 }));
+    row.forEach((v, j) => checkNumber(`heatmap: matrix[${i}][${j}]`, v, { min: 0 }));
   });
   if (labels.length !== n) {
     const expected = `${n} (the matrix size)`;
-    throw checkError("heatmapSvg: labels.length", expected, `${labels.length}`);
+    throw checkError("heatmap: labels.length", expected, `${labels.length}`);
   }
   const cells = matrix.flatMap((row, i) =>
     row.map((value, j) => ({ row: labels[i], col: labels[j], value }))
@@ -210,12 +219,17 @@ export function heatmapSvg(input: HeatmapInput): Promise<string> {
   const max = Math.max(...cells.map((c) => c.value));
   // Cells of at least 30 px hold a four-digit count at the smallest font size.
   const cell = Math.max(30, Math.min(44, Math.floor(440 / n)));
-  return renderSvg({
+  return {
     title: input.title,
     width: cell * n,
     height: cell * n,
     data: { values: cells },
     encoding: {
+      tooltip: [
+        { field: "row", type: "ordinal", title: input.yTitle },
+        { field: "col", type: "ordinal", title: input.xTitle },
+        { field: "value", type: "quantitative", title: "Count", format: "," },
+      ],
       x: {
         field: "col",
         type: "ordinal",
@@ -254,7 +268,7 @@ export function heatmapSvg(input: HeatmapInput): Promise<string> {
         },
       },
     ],
-  });
+  };
 }
 
 function checkFinite(fn: string, name: string, values: number[]): void {

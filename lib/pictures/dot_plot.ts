@@ -6,9 +6,9 @@
  * @module
  */
 import { checkError } from "../checks.ts";
-import { CHART_WIDTH, PRIMARY, renderSvg } from "./render.ts";
+import { type Chart, CHART_WIDTH, PRIMARY } from "./render.ts";
 
-/** One panel of {@linkcode dotPlotSvg}: a metric's value for each seed. */
+/** One panel of {@linkcode dotPlot}: a metric's value for each seed. */
 export interface DotPanel {
   /** The panel's title, e.g. the metric. */
   title: string;
@@ -20,7 +20,7 @@ export interface DotPanel {
   interval?: [number, number];
 }
 
-/** Input of {@linkcode dotPlotSvg}. */
+/** Input of {@linkcode dotPlot}. */
 export interface DotPlotInput {
   /** Title above the panels. */
   title: string;
@@ -47,18 +47,19 @@ const INTERVAL_COLOR = "#cee4f4"; // opaque, so the legend shows every colour at
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await dotPlotSvg({
+ * const svg = await renderSvg(dotPlot({
  *   title: "Test accuracy over seeds", xTitle: "Accuracy (%)", seeds: [42, 1042, 2042],
  *   panels: [{ title: "Clean model", values: [97.97, 98.05, 97.9], reference: 97.96 }],
- * });
+ * }));
  * assert.match(svg, /^<svg[^>]*><title>Test accuracy over seeds<\/title>/);
  * ```
  */
-export function dotPlotSvg(input: DotPlotInput): Promise<string> {
+export function dotPlot(input: DotPlotInput): Chart {
   const { seeds, panels } = input;
-  if (panels.length === 0) throw checkError("dotPlotSvg: panels", "at least one panel", "none");
-  if (seeds.length === 0) throw checkError("dotPlotSvg: seeds", "at least one seed", "none");
+  if (panels.length === 0) throw checkError("dotPlot: panels", "at least one panel", "none");
+  if (seeds.length === 0) throw checkError("dotPlot: seeds", "at least one seed", "none");
   const referenceName = input.referenceName ?? "original";
   const intervalName = input.intervalName ?? "95% CI";
   const hasInterval = panels.some((p) => p.interval !== undefined);
@@ -89,7 +90,7 @@ export function dotPlotSvg(input: DotPlotInput): Promise<string> {
     axis: { labelFontSize: 11 },
   } as const;
   const specs = panels.map((panel, p) => {
-    const what = `dotPlotSvg: panels[${p}]`;
+    const what = `dotPlot: panels[${p}]`;
     if (panel.values.length !== seeds.length) {
       const expected = `${seeds.length} (one per seed)`;
       throw checkError(`${what}.values.length`, expected, `${panel.values.length}`);
@@ -143,11 +144,11 @@ export function dotPlotSvg(input: DotPlotInput): Promise<string> {
       layer,
     };
   });
-  return renderSvg({
+  return {
     title: input.title,
     vconcat: specs,
     spacing: 18,
     resolve: { scale: { x: "independent" } },
     // deno-lint-ignore no-explicit-any
-  } as any);
+  } as any;
 }

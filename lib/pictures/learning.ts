@@ -1,11 +1,12 @@
 /**
- * How training went, as SVG line charts: loss and accuracy per batch and per epoch, the weights'
- * norms and update sizes per layer, and validation loss with and without dropout.
+ * How training went, as Vega-Lite line charts: loss and accuracy per batch and per epoch, and the
+ * weights' norms and update sizes per layer.
  *
  * @module
  */
-import { type Bounds, checkError, checkInteger, checkNumber } from "../checks.ts";
-import { CHART_HEIGHT, CHART_WIDTH, MIN_FONT_SIZE, PRIMARY, renderSvg } from "./render.ts";
+import { checkError, checkInteger, checkNumber, checkValues } from "../checks.ts";
+import { epochAxis, logScale, zoomX } from "./axes.ts";
+import { type Chart, CHART_HEIGHT, MIN_FONT_SIZE, PRIMARY } from "./render.ts";
 
 /** One training batch's metrics, as tfjs's `onBatchEnd` gives them, with where it fell. */
 export interface BatchMetrics {
@@ -33,7 +34,7 @@ export interface EpochHistory {
   val_acc: number[];
 }
 
-/** Input of {@linkcode trainingCurvesSvg}. */
+/** Input of {@linkcode trainingCurves}. */
 export interface TrainingCurvesInput {
   /** Every batch of the run, in order. */
   batches: BatchMetrics[];
@@ -43,7 +44,7 @@ export interface TrainingCurvesInput {
   title: string;
 }
 
-/** One layer's kernel over the epochs, for {@linkcode layerDynamicsSvg}. */
+/** One layer's kernel over the epochs, for {@linkcode layerDynamics}. */
 export interface LayerDynamics {
   /** The layer's name, e.g. "dense_1". */
   name: string;
@@ -53,31 +54,11 @@ export interface LayerDynamics {
   updateRatio: number[];
 }
 
-/** Input of {@linkcode layerDynamicsSvg}. */
+/** Input of {@linkcode layerDynamics}. */
 export interface LayerDynamicsInput {
   /** The layers, in the model's order. */
   layers: LayerDynamics[];
   /** Title above the figure. */
-  title: string;
-}
-
-/** One training run of {@linkcode dropoutCurvesSvg}. */
-export interface DropoutCurve {
-  /** Legend name, e.g. "dropout 0.2". */
-  name: string;
-  /** Mean training loss of each epoch (> 0). */
-  loss: number[];
-  /** Validation loss after each epoch (> 0), as many as `loss`. */
-  valLoss: number[];
-  /** The epoch (from 1) of the lowest validation loss, marked on the curve. */
-  overfitEpoch: number;
-}
-
-/** Input of {@linkcode dropoutCurvesSvg}. */
-export interface DropoutCurvesInput {
-  /** The runs, coloured in order. */
-  runs: DropoutCurve[];
-  /** Title above the chart. */
   title: string;
 }
 
@@ -88,29 +69,30 @@ const VALIDATION_COLOR = "#f58518";
 const SERIES = ["training, per batch", "training, epoch mean", "validation"];
 const legend = { orient: "bottom", direction: "horizontal", title: null, labelLimit: 0 } as const;
 const panelTitle = (text: string) => ({ text, fontSize: 13, fontWeight: "normal" }) as const;
-const epochAxis = { field: "x", type: "quantitative", title: "Epoch" } as const;
 
 /**
  * Draws loss (left, log scale) and accuracy (right) over the epochs: every batch's training
  * value as a thin light line, the training epoch means and the validation values as points.
+ * The batches are one dataset that both panels draw.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await trainingCurvesSvg({
+ * const svg = await renderSvg(trainingCurves({
  *   batches: [
  *     { epoch: 1, step: 1, steps: 2, loss: 2.3, acc: 0.1 },
  *     { epoch: 1, step: 2, steps: 2, loss: 0.9, acc: 0.7 },
  *   ],
  *   history: { loss: [1.6], acc: [0.4], val_loss: [0.5], val_acc: [0.85] },
  *   title: "Training",
- * });
+ * }));
  * assert.match(svg, /<title>Training<\/title>/);
  * ```
  */
-export function trainingCurvesSvg(input: TrainingCurvesInput): Promise<string> {
-  const fn = "trainingCurvesSvg";
+export function trainingCurves(input: TrainingCurvesInput): Chart {
+  const fn = "trainingCurves";
   const { batches, history } = input;
   if (batches.length === 0) throw checkError(`${fn}: batches`, "at least one batch", "none");
   const batchRows = batches.map((b, i) => {
@@ -120,7 +102,7 @@ export function trainingCurvesSvg(input: TrainingCurvesInput): Promise<string> {
     checkInteger(`${what}.step`, b.step, { min: 0, max: b.steps });
     checkNumber(`${what}.loss`, b.loss, { above: 0 });
     checkNumber(`${what}.acc`, b.acc, { min: 0, max: 1 });
-    return { x: b.epoch - 1 + b.step / b.steps, loss: b.loss, acc: b.acc, series: SERIES[0] };
+    return { x: b.epoch - 1 + b.step / b.steps, loss: b.loss, acc: b.acc };
   });
   const epochs = history.loss.length;
   if (epochs === 0) throw checkError(`${fn}: history.loss`, "at least one epoch", "none");
@@ -160,15 +142,21 @@ export function trainingCurvesSvg(input: TrainingCurvesInput): Promise<string> {
       color,
     },
     layer: [
-      { data: { values: batchRows }, mark: { type: "line", strokeWidth: 1, clip: true } },
       {
-        data: { values: epochRows },
+        data: { name: "batches" },
+        transform: [{ calculate: `'${SERIES[0]}'`, as: "series" }],
+        params: [zoomX(`zoom_${field}`)],
+        mark: { type: "line", strokeWidth: 1, clip: true },
+      },
+      {
+        data: { name: "epochs" },
         mark: { type: "line", strokeWidth: 2, point: { size: 36, filled: true } },
       },
     ],
   });
-  return renderSvg({
+  return {
     title: input.title,
+    datasets: { batches: batchRows, epochs: epochRows },
     hconcat: [
       panel("loss", "Loss (cross-entropy, log scale)", logScale(losses, "~g")),
       panel("acc", "Accuracy", {
@@ -178,7 +166,7 @@ export function trainingCurvesSvg(input: TrainingCurvesInput): Promise<string> {
     ],
     spacing: 24,
     // deno-lint-ignore no-explicit-any
-  } as any);
+  } as any;
 }
 
 /**
@@ -188,16 +176,17 @@ export function trainingCurvesSvg(input: TrainingCurvesInput): Promise<string> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { renderSvg } from "./render.ts";
  *
- * const svg = await layerDynamicsSvg({
+ * const svg = await renderSvg(layerDynamics({
  *   layers: [{ name: "dense_1", norm: [19.6, 21.0, 22.1], updateRatio: [4e-3, 2e-3, 1.5e-3] }],
  *   title: "Weights per epoch",
- * });
+ * }));
  * assert.ok(svg.includes(">1e-3 rule of thumb</text>")); // beside the dashed line
  * ```
  */
-export function layerDynamicsSvg(input: LayerDynamicsInput): Promise<string> {
-  const fn = "layerDynamicsSvg";
+export function layerDynamics(input: LayerDynamicsInput): Chart {
+  const fn = "layerDynamics";
   const { layers } = input;
   if (layers.length === 0) throw checkError(`${fn}: layers`, "at least one layer", "none");
   const rows = layers.flatMap((layer, l) => {
@@ -225,7 +214,7 @@ export function layerDynamicsSvg(input: LayerDynamicsInput): Promise<string> {
   const line = { type: "line", strokeWidth: 2, point: { size: 36, filled: true } } as const;
   const rule = { ratio: 1e-3 };
   const ratios = [...rows.map((r) => r.ratio), rule.ratio];
-  return renderSvg({
+  return {
     title: input.title,
     data: { values: rows },
     hconcat: [
@@ -233,6 +222,7 @@ export function layerDynamicsSvg(input: LayerDynamicsInput): Promise<string> {
         title: panelTitle("Kernel norm ‖W‖ (Frobenius)"),
         width: PANEL_WIDTH,
         height: CHART_HEIGHT,
+        params: [zoomX("zoom_norm")],
         mark: line,
         encoding: { x, y: { field: "norm", type: "quantitative", title: null }, color },
       },
@@ -244,7 +234,7 @@ export function layerDynamicsSvg(input: LayerDynamicsInput): Promise<string> {
           y: { field: "ratio", type: "quantitative", title: null, ...logScale(ratios, ".0e") },
         },
         layer: [
-          { mark: line, encoding: { x, color } },
+          { params: [zoomX("zoom_ratio")], mark: line, encoding: { x, color } },
           {
             data: { values: [rule] },
             mark: { type: "rule", strokeDash: [6, 4], color: "#555" },
@@ -267,129 +257,7 @@ export function layerDynamicsSvg(input: LayerDynamicsInput): Promise<string> {
     ],
     spacing: 24,
     // deno-lint-ignore no-explicit-any
-  } as any);
-}
-
-/**
- * Draws each run's training loss (solid) and validation loss (dashed) per epoch on a log scale,
- * colour by run, with a diamond where the run's validation loss is lowest.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- *
- * const svg = await dropoutCurvesSvg({
- *   runs: [{ name: "dropout 0", loss: [0.3, 0.1, 0.05], valLoss: [0.15, 0.1, 0.12], overfitEpoch: 2 }],
- *   title: "Loss with and without dropout",
- * });
- * assert.ok(svg.includes("lowest validation loss"));
- * ```
- */
-export function dropoutCurvesSvg(input: DropoutCurvesInput): Promise<string> {
-  const fn = "dropoutCurvesSvg";
-  const { runs } = input;
-  if (runs.length === 0) throw checkError(`${fn}: runs`, "at least one run", "none");
-  const rows = runs.flatMap((run, r) => {
-    const what = `${fn}: runs[${r}] ("${run.name}")`;
-    checkValues(`${what}.loss`, run.loss, { above: 0 });
-    checkValues(`${what}.valLoss`, run.valLoss, { above: 0 });
-    if (run.valLoss.length !== run.loss.length) {
-      const expected = `${run.loss.length} (one per epoch, as loss)`;
-      throw checkError(`${what}.valLoss.length`, expected, `${run.valLoss.length}`);
-    }
-    checkInteger(`${what}.overfitEpoch`, run.overfitEpoch, { min: 1, max: run.loss.length });
-    return run.loss.flatMap((loss, i) => [
-      { run: run.name, curve: "training", x: i + 1, loss },
-      { run: run.name, curve: "validation", x: i + 1, loss: run.valLoss[i] },
-    ]);
-  });
-  const losses = rows.map((r) => r.loss);
-  const lowest = runs.map((run) => ({
-    run: run.name,
-    x: run.overfitEpoch,
-    loss: run.valLoss[run.overfitEpoch - 1],
-  }));
-  const color = {
-    field: "run",
-    type: "nominal",
-    sort: runs.map((r) => r.name),
-    legend: { title: "run", symbolType: "stroke", symbolStrokeWidth: 3 },
-  } as const;
-  return renderSvg({
-    title: input.title,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
-    encoding: {
-      x: { ...epochAxis, scale: { nice: false }, axis: { format: "d", tickMinStep: 1 } },
-      y: {
-        field: "loss",
-        type: "quantitative",
-        title: "Loss (log scale)",
-        ...logScale(losses, "~g"),
-      },
-      color,
-    },
-    layer: [
-      {
-        data: { values: rows },
-        mark: { type: "line", strokeWidth: 2 },
-        encoding: {
-          strokeDash: {
-            field: "curve",
-            type: "nominal",
-            scale: { domain: ["training", "validation"], range: [[1, 0], [6, 4]] },
-            legend: { title: "curve", symbolStrokeWidth: 2, symbolSize: 500 },
-          },
-        },
-      },
-      {
-        data: { values: lowest },
-        mark: {
-          type: "point",
-          filled: true,
-          opacity: 1,
-          size: 110,
-          stroke: "#222",
-          strokeWidth: 1,
-        },
-        encoding: {
-          shape: {
-            datum: "lowest validation loss",
-            scale: { range: ["diamond"] },
-            legend: { title: null, labelLimit: 0 },
-          },
-        },
-      },
-    ],
-    // deno-lint-ignore no-explicit-any
-  } as any);
-}
-
-/** Throws unless `values` is a non-empty list of finite numbers within `bounds`. */
-function checkValues(what: string, values: number[], bounds: Bounds): void {
-  if (values.length === 0) throw checkError(what, "at least one value", "none");
-  values.forEach((v, i) => checkNumber(`${what}[${i}]`, v, bounds));
-}
-
-/**
- * A log scale over `values` from the 1-2-5 step below the least to the one above the greatest,
- * with a labelled tick at each 1-2-5 step (at each power of ten when they span over 4 decades).
- */
-function logScale(values: number[], format: string) {
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  const steps = [];
-  for (let k = Math.floor(Math.log10(low)); k <= Math.ceil(Math.log10(high)); k++) {
-    steps.push(...[1, 2, 5].map((m) => Number(`${m}e${k}`)));
-  }
-  const from = steps.findLast((v) => v <= low) ?? low;
-  const to = steps.find((v) => v >= high && v > from) ?? 10 * from;
-  const shown = steps.filter((v) => v >= from && v <= to);
-  const ticks = to / from > 1e4 ? shown.filter((v) => Number.isInteger(Math.log10(v))) : shown;
-  return {
-    scale: { type: "log", domain: [from, to], nice: false },
-    axis: { values: ticks, format },
-  } as const;
+  } as any;
 }
 
 /** The value below which a share `q` of `values` falls (nearest rank). */

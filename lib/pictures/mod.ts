@@ -4,10 +4,12 @@
  *
  * @module
  */
+export * from "./axes.ts";
 export * from "./calibration.ts";
 export * from "./charts.ts";
 export * from "./digits.ts";
 export * from "./dot_plot.ts";
+export * from "./dropout_curves.ts";
 export * from "./learning.ts";
 export * from "./model_diagram.ts";
 export * from "./pixels.ts";

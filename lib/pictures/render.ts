@@ -1,8 +1,9 @@
 /**
  * The one place that turns a Vega-Lite spec into SVG, headless, with the shared look.
  *
- * Every chart of the library goes through {@linkcode renderSvg}, so they all share one
- * font, one set of sizes and the Tableau 10 colours.
+ * Every figure of the library goes through {@linkcode renderSvg}, so they all share one
+ * font, one set of sizes and the Tableau 10 colours. A {@linkcode Chart} is such a spec kept as
+ * it is: `lib/display/chart.ts` shows it as a live Vega-Lite chart beside its PNG.
  *
  * @module
  */
@@ -42,10 +43,35 @@ const THEME = {
 } as const;
 
 /**
+ * A chart as its Vega-Lite spec with the data inline, e.g. `barChart(…)`: drawn to SVG by
+ * {@linkcode renderSvg}, shown live beside its PNG by `showChart`.
+ */
+export type Chart = TopLevelSpec;
+
+/**
+ * The spec with the library's theme (font, sizes, colours) under its own config, as drawn.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const spec = withTheme({ data: { values: [] }, mark: "point", config: { padding: 4 } });
+ * assert.equal(spec.config?.padding, 4); // the spec's own config wins
+ * assert.equal(spec.config?.font, "Inter, Helvetica, Arial, sans-serif"); // the theme's
+ * ```
+ */
+export function withTheme(spec: TopLevelSpec): TopLevelSpec {
+  // deno-lint-ignore no-explicit-any
+  return { ...spec, config: { ...THEME, ...spec.config } } as any;
+}
+
+/**
  * Renders a Vega-Lite spec to an SVG string, with the library's theme under the spec's own config.
  *
  * When the spec has a title or a description, the SVG starts with them as a `<title>` element
- * ("title: description"), the figure's accessible name and its alt text in notebooks.
+ * ("title: description"), the figure's accessible name and its alt text in notebooks. A drawing
+ * has no mouse, so parameters bound to the scales (zoom and pan) are left out: they would clip the
+ * marks at the plot's edges.
  *
  * @example
  * ```ts
@@ -61,8 +87,8 @@ const THEME = {
  * ```
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const themed = { ...spec, config: { ...THEME, ...spec.config } } as TopLevelSpec;
-  const view = new View(parse(compile(themed).spec), { renderer: "none" });
+  const drawn = withTheme(withoutScaleBindings(spec) as TopLevelSpec);
+  const view = new View(parse(compile(drawn).spec), { renderer: "none" });
   try {
     const svg = await view.toSVG();
     const title = [titleText(spec.title), spec.description ?? ""].filter((t) => t !== "")
@@ -72,6 +98,18 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** A copy of a spec, or of any part of one, without the parameters bound to its scales. */
+function withoutScaleBindings(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutScaleBindings);
+  if (node === null || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => {
+      if (k !== "params" || !Array.isArray(v)) return [k, withoutScaleBindings(v)];
+      return [k, v.filter((p) => p?.bind !== "scales")];
+    }),
+  );
 }
 
 /** A spec's title as one line: a string, several lines, or the `text` of a title object. */
