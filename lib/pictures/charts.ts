@@ -147,7 +147,10 @@ export function lineChart(input: LineChartInput): Chart {
   const rows = series.flatMap((s) =>
     s.values.map((value, i) => ({ series: s.name, x: x[i], value }))
   );
-  const integerX = input.x === undefined;
+  // Epochs: whole numbers only. A short run names each, since a front end's Vega-Lite 5 puts
+  // ticks between them ("1 2 2 3 3"; and vega drops explicit values formatted "d", hence ".0f");
+  // a long one lets the axis choose whole steps.
+  const epochAxis = x.length <= 15 ? { values: x, format: ".0f" } : { tickMinStep: 1, format: "d" };
   return {
     title: input.title,
     width: CHART_WIDTH,
@@ -161,7 +164,7 @@ export function lineChart(input: LineChartInput): Chart {
         type: "quantitative",
         title: input.xTitle,
         scale: { zero: false, nice: false },
-        axis: integerX ? { tickMinStep: 1, format: "d" } : {},
+        axis: input.x === undefined ? epochAxis : {},
       },
       y: {
         field: "value",
