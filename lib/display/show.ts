@@ -60,12 +60,14 @@ type Kernel = typeof Deno.jupyter;
 /**
  * Gives the kernel time to send a message of `bytes` before the cell goes on. Deno's kernel
  * queues display messages for a sender of its own but sends the end of a cell ("idle") directly,
- * so a cell that ends while a large figure is still being sent can lose its last outputs from the
- * saved notebook (seen with a 1 MB figure followed by a line of text). Waiting 10 ms plus 1 ms per
- * 5 kB (0.2 s for a 1 MB figure) after each message lets the queue drain first.
+ * so a cell that ends while a figure is still being sent can lose its last outputs from the saved
+ * notebook: seen with a 1 MB figure followed by a line of text, and, under the load of a test run,
+ * with a table after a 60 kB chart while the wait was 10 ms plus 1 ms per 5 kB. Waiting 50 ms plus
+ * 1 ms per 2 kB (0.55 s for a 1 MB figure) after each new output lets the queue drain first; the
+ * updates of a progress bar, which replace an output already saved, do not wait.
  */
 function settle(bytes: number): Promise<unknown> {
-  return new Promise((resolve) => setTimeout(resolve, 10 + Math.ceil(bytes / 5_000)));
+  return new Promise((resolve) => setTimeout(resolve, 50 + Math.ceil(bytes / 2_000)));
 }
 
 /** The size of a message's data, as sent: the sum of its strings' lengths. */
@@ -82,7 +84,7 @@ async function send(
   options?: Parameters<Kernel["display"]>[1],
 ) {
   await k.display(content, options);
-  await settle(size(content));
+  if (!options?.update) await settle(size(content));
 }
 
 /**
