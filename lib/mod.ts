@@ -1,7 +1,10 @@
 /**
- * The MNIST MLP study's library, as the notebooks use it: data → preprocessing → model →
- * training → evaluation, with the pictures and the notebook display. Everything else is in the
- * folders' own entry points (`lib/data/mod.ts`, `lib/pictures/mod.ts`, …).
+ * The MNIST MLP study's library, its front door: the path every notebook and a learner's own code
+ * walks — data → preprocessing → model → training → evaluation, with the pictures and the notebook
+ * display. Everything else (the study's protocol and statistics over seeds, the inspection of a
+ * trained model, the rest of the pictures) is in the folders' own entry points
+ * (`lib/evaluation/mod.ts`, `lib/inspection/mod.ts`, `lib/pictures/mod.ts`, …), which the later
+ * notebooks import by folder.
  *
  * @example
  * ```ts
@@ -25,7 +28,7 @@ export { initBackend } from "./backend/init.ts";
 export { loadDataset } from "./data/dataset.ts";
 export { classCounts, imageAt, meanImages } from "./data/explore.ts";
 export { type Dataset, loadFashionMnist, loadMnist, type Split } from "./data/mnist.ts";
-export { splitValidation, validationSplitAt } from "./data/splits.ts";
+export { splitValidation } from "./data/splits.ts";
 
 export { addGaussianNoise, withNoisyCopies } from "./preprocessing/noise.ts";
 export { createRandom, shuffledIndices } from "./preprocessing/random.ts";
@@ -39,17 +42,7 @@ export { train } from "./training/train.ts";
 export type { History, TrainOptions } from "./training/types.ts";
 
 export { confusionMatrix, evaluate, misclassified, predictClasses } from "./evaluation/metrics.ts";
-export { median, recordResults, resultRows, STUDY_METRICS } from "./evaluation/results.ts";
-export { robustnessCurve } from "./evaluation/robustness.ts";
-export {
-  pairedDifference,
-  rangePosition,
-  seedList,
-  summarize,
-  tQuantile,
-  verdict,
-} from "./evaluation/seeds.ts";
-export { runStudySeed, SEED_METRIC_KEYS, STUDY_MODELS } from "./evaluation/study_seed.ts";
+export { median, percent, recordResults } from "./evaluation/results.ts";
 
 export { barChart, heatmap, lineChart } from "./pictures/charts.ts";
 export { annotatedDigitSvg, digitsWithTitlesSvg } from "./pictures/digits.ts";
@@ -60,7 +53,6 @@ export { htmlTable } from "./pictures/tables.ts";
 
 export { accuracyCurve, notebookProgress } from "./display/progress_notebook.ts";
 export { terminalProgress } from "./display/progress_terminal.ts";
-export { progressHtml, progressText } from "./display/progress_html.ts";
 export { seedProgress } from "./display/progress_seeds.ts";
 export { showChart } from "./display/chart.ts";
-export { liveOutput, showFigure, showHtml, showPng, showText } from "./display/show.ts";
+export { showFigure, showHtml, showPng, showText } from "./display/show.ts";

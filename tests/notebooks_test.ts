@@ -228,3 +228,14 @@ Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {
     `fashion test accuracy ${results["clean.test_accuracy"]}`,
   );
 });
+
+Deno.test("every code cell of the committed notebooks is short: 25 lines at most", async () => {
+  const long: string[] = [];
+  for (const [name, text] of await committedNotebooks()) {
+    const cells: { cell_type: string; id: string; source: string[] }[] = JSON.parse(text).cells;
+    for (const cell of cells.filter((c) => c.cell_type === "code")) {
+      if (cell.source.length > 25) long.push(`${name} cell ${cell.id}: ${cell.source.length}`);
+    }
+  }
+  assert.deepEqual(long, [], "cells over 25 lines");
+});

@@ -11,7 +11,8 @@ import { loadMnist } from "../lib/data/mnist.ts";
 import { seedProgress } from "../lib/display/progress_seeds.ts";
 import type { LiveOutput, MimeBundle } from "../lib/display/show.ts";
 import { evaluate } from "../lib/evaluation/metrics.ts";
-import { runStudySeed, SEED_METRIC_KEYS, STUDY_MODELS } from "../lib/evaluation/study_seed.ts";
+import { STUDY_MODELS } from "../lib/evaluation/protocol.ts";
+import { runStudySeed, SEED_METRIC_KEYS } from "../lib/evaluation/study_seed.ts";
 import { addGaussianNoise } from "../lib/preprocessing/noise.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { tf } from "../lib/tf.ts";
@@ -62,7 +63,7 @@ Deno.test("runStudySeed: 8 accuracies, the same for the same seed, its temporary
     a["leaky.best_val_accuracy"] > a["robust.best_val_accuracy"],
     "the leak inflates validation accuracy",
   );
-  assert.deepEqual(first.models, STUDY_MODELS.map((name, i) => `${i} ${name}`));
+  assert.deepEqual(first.models, STUDY_MODELS.map((m, i) => `${i} ${m.name}`));
   // Three checkpoints (the leaky model has none) in one temporary folder, removed at the end.
   const folders = [...first.saved];
   assert.deepEqual(folders.map((f) => f.split("/").pop()), [

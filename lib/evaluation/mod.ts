@@ -1,12 +1,14 @@
 /**
  * Evaluation: metrics, calibration, sensitivity to the input, robustness to noise, the study's
- * results beside this project's, and the study's models trained and measured for one seed, with
- * the statistics over seeds.
+ * results beside this project's, the study's protocol (its models, seeds, sets and steps) run for
+ * one seed, and the statistics over seeds.
  *
  * @module
  */
 export * from "./calibration.ts";
+export * from "./claims.ts";
 export * from "./metrics.ts";
+export * from "./protocol.ts";
 export * from "./results.ts";
 export * from "./robustness.ts";
 export * from "./seeds.ts";

@@ -155,9 +155,25 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * A share in [0, 1] as a percentage with `digits` decimals (default 2), as every table and line of
+ * the notebooks prints accuracies.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(percent(0.98163), "98.16%");
+ * assert.equal(percent(0.0054, 1), "0.5%");
+ * ```
+ */
+export function percent(value: number, digits = 2): string {
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
 function formatValue(value: number | null | undefined, format: StudyMetric["format"]): string {
   if (value === null || value === undefined) return "—";
-  if (format === "percent") return `${(value * 100).toFixed(2)}%`;
+  if (format === "percent") return percent(value);
   if (format === "seconds") return `${value.toFixed(1)} s`;
   return String(Math.round(value));
 }

@@ -1,31 +1,24 @@
 /**
- * One seed of the study: notebook 05's four models — clean, noisy, clean + noisy with the
- * original's leaky validation, clean + noisy split first — trained with one seed and measured,
- * so notebook 06 can repeat the study over several seeds.
+ * One seed of the study: notebook 05's four models (`STUDY_MODELS`) trained with one seed and
+ * measured, through the protocol's own steps, so notebook 06 can repeat the study over seeds.
  *
  * @module
  */
 import { checkError, checkInteger, checkNumber } from "../checks.ts";
-import type { Config } from "../config.ts";
 import type { Dataset } from "../data/mnist.ts";
-import { splitValidation } from "../data/splits.ts";
-import { buildMlp } from "../model/mlp.ts";
-import { addGaussianNoise, withNoisyCopies } from "../preprocessing/noise.ts";
-import { toTensors } from "../preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { loadCheckpoint } from "../training/checkpoint.ts";
 import { stopError, watchStop } from "../training/stop.ts";
-import { train } from "../training/train.ts";
-import type { TrainCallbacks, TrainOptions } from "../training/types.ts";
-import { evaluate } from "./metrics.ts";
-
-/** The study's four models, in the order {@linkcode runStudySeed} trains them. */
-export const STUDY_MODELS: readonly string[] = Object.freeze([
-  "clean",
-  "noisy",
-  "clean + noisy, leaky validation",
-  "clean + noisy, split first",
-]);
+import type { TrainCallbacks } from "../training/types.ts";
+import {
+  cleanAndNoisy,
+  splitFirst,
+  STUDY_MODELS,
+  type StudyConfig,
+  testAccuracy,
+  testSets,
+  trainStudyModel,
+} from "./protocol.ts";
 
 /** The results keys of the values {@linkcode runStudySeed} measures, in its order. */
 export const SEED_METRIC_KEYS: readonly string[] = Object.freeze([
@@ -39,19 +32,9 @@ export const SEED_METRIC_KEYS: readonly string[] = Object.freeze([
   "robust.noisy_test_accuracy",
 ]);
 
-/** The settings {@linkcode runStudySeed} reads; the notebooks pass `loadConfig()`. */
-export type StudySeedConfig = Pick<
-  Config,
-  "epochs" | "batchSize" | "validationSplit" | "dropout" | "noiseStd"
->;
-
 /** Options of {@linkcode runStudySeed}. */
 export interface StudySeedOptions {
-  /**
-   * The seed of the models' weights and dropout masks and of the shuffling; the noise takes
-   * `seed + 1` (training images), `seed + 2` and `seed + 3` (the split-first training and
-   * validation sets) and `seed + 100` (the noisy test set).
-   */
+  /** The study's seed; the protocol derives the noise seeds from it (`studySeeds`). */
   seed: number;
   /**
    * Folder that keeps the checkpoints (`mlp_1_reference`, `mlp_1_noisy`, `mlp_1_robust`); by
@@ -59,8 +42,8 @@ export interface StudySeedOptions {
    */
   keepDir?: string;
   /**
-   * Called before each model is trained, with its index in {@linkcode STUDY_MODELS} and its
-   * name; the callbacks it returns follow that training (e.g. a progress bar).
+   * Called before each model is trained, with its index in `STUDY_MODELS` and its name; the
+   * callbacks it returns follow that training (e.g. a progress bar).
    */
   onModel?: (index: number, name: string) => TrainCallbacks | void;
 }
@@ -109,7 +92,7 @@ function takeBuffer(length: number): Float32Array {
  */
 export async function runStudySeed(
   data: Pick<Dataset, "train" | "test">,
-  config: StudySeedConfig,
+  config: StudyConfig,
   options: StudySeedOptions,
 ): Promise<Record<string, number>> {
   const { seed, keepDir, onModel } = options;
@@ -130,127 +113,80 @@ export async function runStudySeed(
     }
   }
 
-  const settings: TrainOptions = { epochs, batchSize, validationSplit, seed };
-  const noise = (t: Tensor, s: number) => addGaussianNoise(t, { std: noiseStd, seed: s });
   // One watch over the whole seed, so that a Stop between trainings (while a model is loaded or
   // measured) stops the seed too, instead of the kernel.
   using stop = watchStop();
   const callbacks = (index: number): TrainCallbacks => {
     if (stop.requested) {
-      throw stopError("runStudySeed", `seed ${seed}, before model "${STUDY_MODELS[index]}"`);
+      throw stopError("runStudySeed", `seed ${seed}, before model "${STUDY_MODELS[index].name}"`);
     }
     const { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd } =
-      onModel?.(index, STUDY_MODELS[index]) ?? {};
+      onModel?.(index, STUDY_MODELS[index].name) ?? {};
     return { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd };
   };
-  // What is still to dispose if something throws; a model's dispose() leaves its optimizer
-  // (Adam's moments), which buildMlp and loadCheckpoint create for it: dispose both.
   const tensors: Tensor[] = [];
   const models = new Set<LayersModel>();
-  const track = <T extends Tensor>(tensor: T): T => (tensors.push(tensor), tensor);
-  const open = (model: LayersModel) => (models.add(model), model);
-  const dispose = (model: LayersModel) => {
-    models.delete(model);
-    model.optimizer?.dispose();
-    model.dispose();
-  };
   let release = () => {};
   const dir = keepDir ?? await Deno.makeTempDir({ prefix: "mlp-seed-" });
+  const [clean, noisy, leaky, robust] = STUDY_MODELS;
+  const checkpoint = (model: typeof clean) => `${dir}/${model.checkpoint}`;
   try {
+    const test = testSets(data.test, config, seed);
+    tensors.push(test.x, test.y, test.xNoisy);
+    const measure = async (model: typeof clean) => {
+      const trained = await loadCheckpoint(checkpoint(model));
+      models.add(trained);
+      const accuracy = await testAccuracy(trained, test);
+      models.delete(trained);
+      trained.optimizer?.dispose();
+      trained.dispose();
+      return accuracy;
+    };
     // One array holds every training set of the seed in turn, so that memory does not grow with
-    // a new 2 × 188 MB array per model: first the clean images and their noisy copies (noise seed
-    // + 1, as noise(x, seed + 1) gives them), whose halves train the clean and the noisy model and
-    // whose whole trains the leaky one; then the split-first sets.
-    const n = data.train.labels.length;
+    // a new 2 × 188 MB array per model: first the clean images and their noisy copies, whose
+    // halves train the clean and the noisy model and whose whole trains the leaky one; then the
+    // split-first sets.
     const buffer = takeBuffer(2 * data.train.images.length);
     release = () => spare.add(buffer);
-    const both = withNoisyCopies(data.train, { std: noiseStd, seed: seed + 1, into: buffer });
-    tensors.push(both.x, both.y);
-    const [x, xNoisy, y] = [
-      track(tf.slice(both.x, 0, n)),
-      track(tf.slice(both.x, n, n)),
-      track(tf.slice(both.y, 0, n)),
-    ];
-    const test = toTensors(data.test);
-    tensors.push(test.x, test.y);
-    const testNoisy = track(noise(test.x, seed + 100));
-    const onTest = async (checkpoint: string) => {
-      const model = open(await loadCheckpoint(`${dir}/${checkpoint}`));
-      const clean = (await evaluate(model, test.x, test.y)).accuracy;
-      const noisy = (await evaluate(model, testNoisy, test.y)).accuracy;
-      dispose(model);
-      return { clean, noisy };
-    };
+    const both = cleanAndNoisy(data.train, config, seed, buffer);
+    const bothTensors = [both.x, both.y, both.clean.x, both.clean.y, both.noisy.x];
+    tensors.push(...bothTensors);
 
-    // Clean reference (05: mlp_1_reference)
-    const cleanModel = open(buildMlp({ dropout, seed }));
-    await train(cleanModel, x, y, {
-      ...settings,
-      checkpointDir: `${dir}/mlp_1_reference`,
-      ...callbacks(0),
-    });
-    dispose(cleanModel);
-    const clean = await onTest("mlp_1_reference");
+    const cleanDir = { seed, checkpointDir: checkpoint(clean) };
+    await trainStudyModel(both.clean, config, { ...cleanDir, ...callbacks(0) });
+    const cleanAccuracy = await measure(clean);
+    const noisyDir = { seed, checkpointDir: checkpoint(noisy) };
+    await trainStudyModel(both.noisy, config, { ...noisyDir, ...callbacks(1) });
+    const noisyAccuracy = await measure(noisy);
+    const leakyHistory = await trainStudyModel(both, config, { seed, ...callbacks(2) });
+    tf.dispose(bothTensors);
 
-    // Noisy model (05: mlp_1_noisy)
-    const noisyModel = open(buildMlp({ dropout, seed }));
-    await train(noisyModel, xNoisy, y, {
-      ...settings,
-      checkpointDir: `${dir}/mlp_1_noisy`,
-      ...callbacks(1),
-    });
-    dispose(noisyModel);
-    const noisy = await onTest("mlp_1_noisy");
-
-    // Clean + noisy, split after concatenating: the leak
-    const leakyModel = open(buildMlp({ dropout, seed }));
-    const leaky = await train(leakyModel, both.x, both.y, {
-      ...settings,
-      ...callbacks(2),
-    });
-    dispose(leakyModel);
-    tf.dispose([x, xNoisy, y, both.x, both.y]);
-
-    // Clean + noisy, split first (05: mlp_1_robust), in the same array
-    const parts = splitValidation(data.train, validationSplit);
-    const trainPixels = 2 * parts.train.images.length;
-    const trainSet = withNoisyCopies(parts.train, {
-      std: noiseStd,
-      seed: seed + 2,
-      into: buffer.subarray(0, trainPixels),
-    });
-    tensors.push(trainSet.x, trainSet.y);
-    const validationSet = withNoisyCopies(parts.validation, {
-      std: noiseStd,
-      seed: seed + 3,
-      into: buffer.subarray(trainPixels),
-    });
-    tensors.push(validationSet.x, validationSet.y);
-    const robustModel = open(buildMlp({ dropout, seed }));
-    const robustHistory = await train(robustModel, trainSet.x, trainSet.y, {
-      ...settings,
-      validationData: [validationSet.x, validationSet.y],
-      checkpointDir: `${dir}/mlp_1_robust`,
+    const sets = splitFirst(data.train, config, seed, buffer);
+    tensors.push(sets.train.x, sets.train.y, sets.validation.x, sets.validation.y);
+    const robustHistory = await trainStudyModel(sets.train, config, {
+      seed,
+      validationData: [sets.validation.x, sets.validation.y],
+      checkpointDir: checkpoint(robust),
       ...callbacks(3),
     });
-    tf.dispose([trainSet.x, trainSet.y, validationSet.x, validationSet.y]);
-    dispose(robustModel);
-    const robust = await onTest("mlp_1_robust");
-
+    const robustAccuracy = await measure(robust);
     return {
-      "clean.test_accuracy": clean.clean,
-      "clean.noisy_test_accuracy": clean.noisy,
-      "noisy.noisy_test_accuracy": noisy.noisy,
-      "noisy.clean_test_accuracy": noisy.clean,
-      "leaky.best_val_accuracy": Math.max(...leaky.val_acc),
-      "robust.best_val_accuracy": Math.max(...robustHistory.val_acc),
-      "robust.clean_test_accuracy": robust.clean,
-      "robust.noisy_test_accuracy": robust.noisy,
+      [`${clean.key}.test_accuracy`]: cleanAccuracy.clean,
+      [`${clean.key}.noisy_test_accuracy`]: cleanAccuracy.noisy,
+      [`${noisy.key}.noisy_test_accuracy`]: noisyAccuracy.noisy,
+      [`${noisy.key}.clean_test_accuracy`]: noisyAccuracy.clean,
+      [`${leaky.key}.best_val_accuracy`]: Math.max(...leakyHistory.val_acc),
+      [`${robust.key}.best_val_accuracy`]: Math.max(...robustHistory.val_acc),
+      [`${robust.key}.clean_test_accuracy`]: robustAccuracy.clean,
+      [`${robust.key}.noisy_test_accuracy`]: robustAccuracy.noisy,
     };
   } finally {
     tf.dispose(tensors); // those disposed already are skipped
     release();
-    for (const model of models) dispose(model);
+    for (const model of models) {
+      model.optimizer?.dispose();
+      model.dispose();
+    }
     if (keepDir === undefined) await Deno.remove(dir, { recursive: true });
   }
 }
