@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { isAbsolute, join, relative } from "node:path";
-
-/** The model file of a tfjs layers checkpoint. */
-export const MODEL_FILE = "model.json";
+import { join } from "node:path";
+import { isInsideFolder, MODEL_FILE } from "../lib/training/checkpoint/format.ts";
 
 /** The notebook that trains the model and saves checkpoints/mlp_1. */
 export const TRAINING_NOTEBOOK = "notebooks/04_train.ipynb";
@@ -56,8 +54,7 @@ export async function weightFilePath(dir: string, name: string): Promise<string 
   try {
     const root = await Deno.realPath(dir);
     const real = await Deno.realPath(join(dir, name));
-    const inside = relative(root, real);
-    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return undefined;
+    if (!isInsideFolder(root, real)) return undefined;
     return (await Deno.stat(real)).isFile ? real : undefined;
   } catch {
     return undefined;

@@ -6,10 +6,10 @@
  * @module
  */
 import type { DatasetName } from "../lib/config.ts";
+import { MODEL_FILE } from "../lib/training/checkpoint/format.ts";
 import {
   type CheckpointState,
   inspectCheckpoint,
-  MODEL_FILE,
   noCheckpointMessage,
   weightFilePath,
 } from "./checkpoint.ts";

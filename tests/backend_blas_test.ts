@@ -6,6 +6,14 @@
 import assert from "node:assert/strict";
 import { findBlasLibrary } from "@mnist-mlp/tfjs-backend-blas";
 import { fuseCrossentropy, fusedAdam } from "@mnist-mlp/tfjs-backend-blas/training";
+import {
+  assertSameAsCpu,
+  blasTestFor,
+  matMulShapes,
+  runOn,
+  tensor,
+  TRANSPOSES,
+} from "../packages/tfjs-backend-blas/tests/compare.ts";
 import { registerBlasFromEnv } from "../lib/backend/init.ts";
 import { speedUpWasm } from "../lib/backend/wasm_fast.ts";
 import { blasThreads, loadBlasOptions } from "../lib/config.ts";
@@ -23,94 +31,11 @@ import { train } from "../lib/training/train.ts";
 // Registered here, outside any test, so the open library is not reported as a leaked resource.
 const library = findBlasLibrary(loadBlasOptions());
 const registration = registerBlasFromEnv();
-const noBlas = "no BLAS library found (install libopenblas0-pthread or set MLP_BLAS_LIB)";
-
 /** A test that needs BLAS: skipped, with the reason in its name, when no library is found. */
-function blasTest(name: string, fn: () => void | Promise<void>): void {
-  const ignore = library === undefined;
-  Deno.test({ name: ignore ? `${name} (skipped: ${noBlas})` : name, ignore, fn });
-}
-
-/** Relative tolerance of blas against cpu (absolute for values under 1 in magnitude). */
-const TOLERANCE = 1e-4;
-
-/** A tensor's shape, dtype and values, read back from a backend. */
-interface Result {
-  shape: number[];
-  dtype: string;
-  values: number[];
-}
-
-/** Runs `build` on `backend` (restoring the previous backend) and reads back its tensors. */
-async function runOn(backend: string, build: () => Tensor | Tensor[]): Promise<Result[]> {
-  const previous = tf.getBackend();
-  await tf.setBackend(backend);
-  try {
-    const out = tf.tidy(build);
-    const list = Array.isArray(out) ? out : [out];
-    const results = list.map((t) => ({
-      shape: t.shape,
-      dtype: t.dtype,
-      values: Array.from(t.dataSync() as ArrayLike<number>),
-    }));
-    tf.dispose(list);
-    return results;
-  } finally {
-    if (previous) await tf.setBackend(previous);
-  }
-}
-
-/**
- * Asserts that `backend` (default blas) computes for `build` what cpu computes for `reference`
- * (default: `build`), within TOLERANCE.
- */
-async function assertSameAsCpu(
-  what: string,
-  build: () => Tensor | Tensor[],
-  reference = build,
-  backend = "blas",
-): Promise<void> {
-  const expected = await runOn("cpu", reference);
-  const actual = await runOn(backend, build);
-  assert.equal(actual.length, expected.length, what);
-  actual.forEach((a, k) => {
-    const e = expected[k];
-    assert.deepEqual(a.shape, e.shape, `${what}: shape of output ${k}`);
-    assert.equal(a.dtype, e.dtype, `${what}: dtype of output ${k}`);
-    a.values.forEach((value, i) => {
-      const want = e.values[i];
-      const close = Object.is(value, want) || value === want ||
-        Math.abs(value - want) <= TOLERANCE * Math.max(1, Math.abs(want));
-      assert.ok(close, `${what}: output ${k}[${i}] is ${value}, cpu gives ${want}`);
-    });
-  });
-}
-
-/** Deterministic values in [-1, 1) for a tensor of `shape`. */
-function values(shape: number[], seed: number): Float32Array {
-  const random = createRandom(seed);
-  return Float32Array.from({ length: tf.util.sizeFromShape(shape) }, () => 2 * random.float() - 1);
-}
-
-/** A tensor of deterministic values, created on the current backend. */
-function tensor(shape: number[], seed: number): Tensor {
-  return tf.tensor(values(shape, seed), shape);
-}
-
-/** Shapes of a and b for op(a) · op(b) with batch dims, where op transposes when asked. */
-function matMulShapes(
-  batchA: number[],
-  batchB: number[],
-  [m, k, n]: number[],
-  transposeA: boolean,
-  transposeB: boolean,
-): [number[], number[]] {
-  return [
-    [...batchA, ...(transposeA ? [k, m] : [m, k])],
-    [...batchB, ...(transposeB ? [n, k] : [k, n])],
-  ];
-}
-const TRANSPOSES = [[false, false], [true, false], [false, true], [true, true]];
+const blasTest = blasTestFor(
+  library,
+  "no BLAS library found (install libopenblas0-pthread or set MLP_BLAS_LIB)",
+);
 
 Deno.test("loadBlasOptions honours MLP_BLAS_LIB and names a missing path", () => {
   const file = Deno.makeTempFileSync({ suffix: ".so" });

@@ -55,6 +55,7 @@ Deno.test(`loadCheckpoint: ${FUZZ_CASES} mutated model.json files load as saved 
       } catch (error) {
         if (error instanceof assert.AssertionError) throw error;
         assertRefusedByName(error, /case\/(model\.json|weights-[0-9a-f]+\.bin)/, what);
+        assert.match((error as Error).message, /: expected .+, got /, `${what}: in checks' style`);
       }
     }
   } finally {
@@ -77,7 +78,7 @@ Deno.test("loadCheckpoint refuses a manifest that lists null among its weights, 
   json.weightsManifest[0].weights[1] = null;
   await Deno.writeTextFile(path, JSON.stringify(json));
   await assert.rejects(loadCheckpoint(tmp.path), {
-    message: `${path}: weightsManifest entry null: expected a weight { name, shape, dtype }`,
+    message: `${path}: weightsManifest entry: expected a weight { name, shape, dtype }, got null`,
   });
   model.dispose();
 });

@@ -3,7 +3,7 @@
  *
  * `deno run -A tests/checkpoint_kill_child.ts <dir> <first version> [<count>]` saves versions
  * first, first + 1, … of a tiny model to the checkpoint folder `dir` with the library's save
- * (`saveModel`, which `saveCheckpoint` runs), printing `ready` before the first save and
+ * (`writeCheckpoint` of `serializeModel`, which `saveCheckpoint` runs), printing `ready` before the first save and
  * `saved <version> <milliseconds>` after each commit, until it is killed or has saved `count`.
  * Version v has every weight and every Adam value derived from v (see {@linkcode setVersion}),
  * and v in model.json's metadata, so a loaded checkpoint tells which save it came from.
@@ -15,7 +15,7 @@
  */
 import { buildMlp } from "../lib/model/mlp.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
-import { saveModel } from "../lib/training/checkpoint_store.ts";
+import { serializeModel, writeCheckpoint } from "../lib/training/checkpoint/mod.ts";
 
 /** A model of 8 → 6 → 3 (75 weights), compiled with Adam like the study's. */
 export function tinyModel(): LayersModel {
@@ -73,7 +73,7 @@ if (import.meta.main) {
   for (let version = Number(first); version < Number(first) + Number(count); version++) {
     await setVersion(model, version);
     const start = performance.now();
-    await saveModel(model, dir, {
+    await writeCheckpoint(dir, await serializeModel(model), {
       metadata: { killTest: { version } },
       onStep: async (step) => {
         if (step !== stopAt || version !== Number(first)) return;

@@ -182,27 +182,33 @@ Deno.test("saveCheckpoint refuses weights holding NaN or Infinity and keeps the 
 Deno.test("loadCheckpoint refuses a missing folder, a file, and an empty folder, naming the path", async () => {
   await assert.rejects(
     loadCheckpoint("/nonexistent/ckpt"),
-    /^Error: checkpoint folder not found: \/nonexistent\/ckpt$/,
+    /^Error: loadCheckpoint: \/nonexistent\/ckpt: expected a checkpoint folder, got none \(not found\)$/,
   );
   await using empty = await tempDir("ckpt-test-");
-  await assert.rejects(loadCheckpoint(empty.path), /model\.json: not found; expected a checkpoint/);
+  await assert.rejects(
+    loadCheckpoint(empty.path),
+    /model\.json: expected a checkpoint written by saveCheckpoint, got no file \(not found\)$/,
+  );
   await using tmp = await tempDir("ckpt-test-");
   const [dir] = await tempCheckpoint(tmp);
   const modelPath = join(dir, "model.json");
   await assert.rejects(
     loadCheckpoint(modelPath),
     new RegExp(
-      `^Error: loadCheckpoint: ${modelPath} is a file: expected a checkpoint folder holding ` +
-        `model\\.json; pass its folder ${dir}$`,
+      `^Error: loadCheckpoint: ${modelPath}: expected a checkpoint folder holding ` +
+        `model\\.json, got a file; pass its folder ${dir}$`,
     ),
   );
   await assert.rejects(
     saveCheckpoint(small(), modelPath),
-    new RegExp(`^Error: saveCheckpoint: ${modelPath} is a file: expected a folder`),
+    new RegExp(
+      `^Error: saveCheckpoint: ${modelPath}: expected a folder, or a path that does not exist ` +
+        `yet, got a file$`,
+    ),
   );
   await assert.rejects(
     saveCheckpoint(small(), join(modelPath, "inside")),
-    /saveCheckpoint: cannot create the folder .*model\.json for .*inside \(.*\): expected a path whose existing parts are folders/,
+    /^Error: saveCheckpoint: .*model\.json\/inside: expected a path whose existing parts are folders, got one where the folder .*model\.json cannot be created \(.*\)$/,
   );
 });
 
@@ -224,7 +230,7 @@ Deno.test("loadCheckpoint refuses bad files, naming the file and what it expecte
     await Deno.writeTextFile(modelPath, '{"modelTopology": ');
     await assert.rejects(
       loadCheckpoint(dir),
-      /model\.json: corrupt JSON \(.*\); expected a tfjs layers model\.json$/,
+      /model\.json: expected a tfjs layers model\.json, got corrupt JSON \(.*\)$/,
     );
     await restore();
   });
@@ -233,9 +239,8 @@ Deno.test("loadCheckpoint refuses bad files, naming the file and what it expecte
     await assert.rejects(
       loadCheckpoint(dir),
       new RegExp(
-        `${weightsName}: ${
-          weights.length - 4
-        } bytes of weights, but .*model\\.json describes ${weights.length}`,
+        `${weightsName}: expected ${weights.length} bytes of weights, as .*model\\.json ` +
+          `describes, got ${weights.length - 4} bytes$`,
       ),
     );
     await restore();
@@ -258,7 +263,10 @@ Deno.test("loadCheckpoint refuses bad files, naming the file and what it expecte
       await Deno.writeTextFile(modelPath, withManifestPath(path));
       await assert.rejects(
         loadCheckpoint(dir),
-        new RegExp(`weight path "${path.replaceAll(".", "\\.")}" leaves the checkpoint folder`),
+        new RegExp(
+          `model\\.json: weight path "${path.replaceAll(".", "\\.")}": expected a file ` +
+            `inside the checkpoint folder ${dir}, got a path that leaves it$`,
+        ),
       );
     });
   }
@@ -266,7 +274,7 @@ Deno.test("loadCheckpoint refuses bad files, naming the file and what it expecte
     await Deno.writeTextFile(modelPath, withManifestPath("other.bin"));
     await assert.rejects(
       loadCheckpoint(dir),
-      /other\.bin: cannot read weights: the file is missing; expected the weights file that .*model\.json names in its weightsManifest/,
+      /other\.bin: expected the weights file that .*model\.json names in its weightsManifest, got no file \(it is missing\)$/,
     );
     await restore();
   });
@@ -296,8 +304,8 @@ Deno.test("loadCheckpoint refuses bad files, naming the file and what it expecte
     await assert.rejects(
       loadCheckpoint(dir),
       new RegExp(
-        `^Error: ${modelPath}: cannot build the model \\(.*\\); expected a tfjs layers model ` +
-          `whose weights match its layers$`,
+        `^Error: ${modelPath}: expected a tfjs layers model whose weights match its layers, ` +
+          `got one that tfjs cannot build \\(.*\\)$`,
       ),
     );
     await restore();
@@ -352,7 +360,10 @@ Deno.test("the next save and load remove what a crashed save left in the folder"
     await Deno.writeTextFile(join(dir, "weights-0123456789abcdef.bin"), "never committed");
     await Deno.writeTextFile(join(dir, ".model.json.4242-abc123.tmp"), "partial");
     await Deno.writeTextFile(join(dir, "weights.bin"), "not a save's without model.json");
-    await assert.rejects(loadCheckpoint(dir), /model\.json: not found; expected a checkpoint/);
+    await assert.rejects(
+      loadCheckpoint(dir),
+      /model\.json: expected a checkpoint written by saveCheckpoint, got no file \(not found\)$/,
+    );
     assert.deepEqual(names(dir), ["weights.bin"]);
   });
 });
@@ -436,7 +447,7 @@ Deno.test("leftovers of the earlier scheme's crashed saves are recovered or remo
     });
     await assert.rejects(
       loadCheckpoint(join(parent, "mlp_1")),
-      /^Error: checkpoint folder not found: .*mlp_1; .* holds 2 checkpoints that interrupted saves of an earlier version left \(.*\.checkpoint-One\.old, .*\.checkpoint-Two\.old\): expected one, so which is mlp_1 cannot be told; rename the right one to mlp_1$/,
+      /^Error: loadCheckpoint: .*mlp_1: expected a checkpoint folder, or one checkpoint beside it that an interrupted save of an earlier version left, got no folder and 2 such checkpoints in .* \(.*\.checkpoint-One\.old, .*\.checkpoint-Two\.old\); which is mlp_1 cannot be told: rename the right one to mlp_1$/,
     );
     await saveCheckpoint(model, join(parent, "mlp_2")); // leaves them for their owners
     assert.deepEqual(names(parent), [".checkpoint-One.old", ".checkpoint-Two.old", "mlp_2"]);

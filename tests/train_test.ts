@@ -92,7 +92,23 @@ Deno.test("train refuses mismatched inputs and bad settings", async () => {
   const model = buildMlp({ inputSize: 4, classes: 2 });
   const x = tf.zeros([10, 4]);
   const y = tf.zeros([9, 2]);
-  await assert.rejects(train(model, x, y), /training data: x holds 10 samples but y holds 9/);
+  await assert.rejects(train(model, x, y), {
+    message: "train: training data: expected as many samples in y as in x, got 10 in x and 9 in y",
+  });
+  const cube = tf.zeros([10, 2, 2]);
+  await assert.rejects(train(model, cube, x), {
+    message: "train: training data: expected x and y of rank 2, got x of shape [10,2,2] and y of " +
+      "shape [10,4]",
+  });
+  await assert.rejects(train(model, x, x, { validationData: [cube, x] }), {
+    message: "train: validation data: expected x and y of rank 2, got x of shape [10,2,2] and y " +
+      "of shape [10,4]",
+  });
+  const one = tf.zeros([1, 4]);
+  await assert.rejects(train(model, one, one), {
+    message: "train: training data: expected at least one sample to train on, got none of x's 1: " +
+      "validationSplit 0.2 takes them all",
+  });
   await assert.rejects(
     train(model, x, x, { epochs: 0 }),
     /train: epochs: expected a positive integer, got 0/,
@@ -100,9 +116,12 @@ Deno.test("train refuses mismatched inputs and bad settings", async () => {
   await assert.rejects(train(model, x, x, { batchSize: -1 }), /train: batchSize: .*, got -1/);
   await assert.rejects(
     train(model, x, x, { validationSplit: 0, checkpointDir: "best/ckpt" }),
-    /checkpointDir best\/ckpt keeps the best validation accuracy, but there is no validation set/,
+    {
+      message: "train: checkpointDir best/ckpt keeps the best validation accuracy: expected a " +
+        "validation set (validationSplit > 0 or validationData), got none",
+    },
   );
-  tf.dispose([x, y]);
+  tf.dispose([x, y, cube, one]);
 });
 
 Deno.test("terminalProgress prints each epoch's header and a Keras-like summary line", async () => {

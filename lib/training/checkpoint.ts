@@ -1,12 +1,18 @@
 /**
  * Saving and loading models as tfjs layers checkpoints on disk (model.json + one weights file),
  * so that a crash at any moment leaves a loadable checkpoint: the files and the commit are
- * described in checkpoint_store.ts, and in README's "Checkpoints".
+ * described in checkpoint/ (its mod.ts names each part), and in README's "Checkpoints".
  *
  * @module
  */
 import type { LayersModel } from "../tf.ts";
-import { loadModel, MODEL_FILE, saveModel } from "./checkpoint_store.ts";
+import {
+  MODEL_FILE,
+  modelFromCheckpoint,
+  readCheckpoint,
+  serializeModel,
+  writeCheckpoint,
+} from "./checkpoint/mod.ts";
 
 /**
  * File names inside a checkpoint folder: `model.json`, which names the weights file in its
@@ -39,7 +45,7 @@ export const CHECKPOINT_FILES = { model: MODEL_FILE } as const;
  * ```
  */
 export async function saveCheckpoint(model: LayersModel, dir: string): Promise<void> {
-  await saveModel(model, dir);
+  await writeCheckpoint(dir, await serializeModel(model));
 }
 
 /**
@@ -67,6 +73,6 @@ export async function saveCheckpoint(model: LayersModel, dir: string): Promise<v
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function loadCheckpoint(dir: string): Promise<LayersModel> {
-  return loadModel(dir);
+export async function loadCheckpoint(dir: string): Promise<LayersModel> {
+  return await modelFromCheckpoint(await readCheckpoint(dir));
 }

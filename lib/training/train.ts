@@ -3,24 +3,30 @@
  *
  * @module
  */
-import { checkInteger } from "../checks.ts";
+import { checkError, checkInteger } from "../checks.ts";
 import { STUDY_CONFIG } from "../config.ts";
 import { validationSplitAt } from "../data/splits.ts";
 import { evaluate } from "../evaluation/metrics.ts";
 import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-import { saveModel, TRAINING_METADATA } from "./checkpoint_store.ts";
+import { serializeModel, TRAINING_METADATA, writeCheckpoint } from "./checkpoint/mod.ts";
 import { stopError, watchStop } from "./stop.ts";
 import type { BatchProgress, History, TrainOptions } from "./types.ts";
 
 function checkInputs(x: Tensor, y: Tensor, what: string) {
   if (x.rank !== 2 || y.rank !== 2) {
-    throw new Error(
-      `${what}: x of shape [${x.shape}] and y of shape [${y.shape}]: expected rank 2`,
+    throw checkError(
+      `train: ${what}`,
+      "x and y of rank 2",
+      `x of shape [${x.shape}] and y of shape [${y.shape}]`,
     );
   }
   if (x.shape[0] !== y.shape[0]) {
-    throw new Error(`${what}: x holds ${x.shape[0]} samples but y holds ${y.shape[0]}`);
+    throw checkError(
+      `train: ${what}`,
+      "as many samples in y as in x",
+      `${x.shape[0]} in x and ${y.shape[0]} in y`,
+    );
   }
 }
 
@@ -50,23 +56,28 @@ function resumeState(model: LayersModel, settings: RunSettings, epochs: number):
   const metadata = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
   const state = metadata?.[TRAINING_METADATA] as TrainingState | undefined;
   if (typeof state?.epoch !== "number" || typeof state.history?.loss !== "object") {
-    throw new Error(
-      "train: resume: expected a model that loadCheckpoint loaded from a checkpointDir of train " +
-        "(its model.json holds userDefinedMetadata.training), got a model without training state",
+    throw checkError(
+      "train: resume",
+      "a model that loadCheckpoint loaded from a checkpointDir of train (its model.json holds " +
+        "userDefinedMetadata.training)",
+      "a model without training state",
     );
   }
   for (const key of ["seed", "shuffle", "batchSize", "samples"] as const) {
     if (state[key] !== settings[key]) {
-      throw new Error(
-        `train: resume: ${key}: expected ${state[key]} as in the run that saved the checkpoint ` +
-          `(the same seed, shuffle, batchSize and training data continue its sequence), got ` +
-          `${settings[key]}`,
+      throw checkError(
+        `train: resume: ${key}`,
+        `${state[key]} as in the run that saved the checkpoint (the same seed, shuffle, ` +
+          "batchSize and training data continue its sequence)",
+        `${settings[key]}`,
       );
     }
   }
   if (state.epoch > epochs) {
-    throw new Error(
-      `train: resume: epochs: expected at least ${state.epoch}, the checkpoint's epoch, got ${epochs}`,
+    throw checkError(
+      "train: resume: epochs",
+      `at least ${state.epoch}, the checkpoint's epoch`,
+      `${epochs}`,
     );
   }
   return structuredClone(state);
@@ -77,9 +88,10 @@ function diverged(what: string, value: number, checkpointDir: string | undefined
   const kept = checkpointDir && best > 0
     ? ` (${checkpointDir} keeps the model of epoch ${best})`
     : "";
-  return new Error(
-    `train: ${what}: expected a finite number, got ${value}; training stopped and wrote no ` +
-      `checkpoint from this state${kept}`,
+  return checkError(
+    `train: ${what}`,
+    "a finite number",
+    `${value}; training stopped and wrote no checkpoint from this state${kept}`,
   );
 }
 
@@ -154,11 +166,20 @@ export async function train(
   if (options.validationData) checkInputs(...options.validationData, "validation data");
 
   const n = options.validationData ? x.shape[0] : validationSplitAt(x.shape[0], validationSplit);
-  if (n === 0) throw new Error(`training data of ${x.shape[0]} samples leaves none to train on`);
+  if (n === 0) {
+    throw checkError(
+      "train: training data",
+      "at least one sample to train on",
+      options.validationData
+        ? "an x of 0 samples"
+        : `none of x's ${x.shape[0]}: validationSplit ${validationSplit} takes them all`,
+    );
+  }
   if (options.checkpointDir && !options.validationData && n === x.shape[0]) {
-    throw new Error(
-      `checkpointDir ${options.checkpointDir} keeps the best validation accuracy, but there is no ` +
-        `validation set: expected validationSplit > 0 or validationData`,
+    throw checkError(
+      `train: checkpointDir ${options.checkpointDir} keeps the best validation accuracy`,
+      "a validation set (validationSplit > 0 or validationData)",
+      "none",
     );
   }
   const settings: RunSettings = { seed, shuffle, batchSize, samples: n };
@@ -254,7 +275,7 @@ export async function train(
                 seconds: [...history.seconds, (performance.now() - start) / 1000],
               },
             };
-            await saveModel(model, options.checkpointDir, {
+            await writeCheckpoint(options.checkpointDir, await serializeModel(model), {
               metadata: { [TRAINING_METADATA]: state },
             });
             savedTo = options.checkpointDir;

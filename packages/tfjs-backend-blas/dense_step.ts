@@ -6,15 +6,15 @@
  * the blas backend's kernels compute for the same tfjs-layers model (each intermediate rounded to
  * float32 where a tensor would hold it, sums in the same order), so the gradients equal those of
  * tfjs's own backward pass on blas, without its tape, its intermediate tensors and its ~80 kernel
- * calls per step. It knows nothing of tfjs: {@linkcode fuseDenseTraining} in `training.ts` wires
- * it into a model.
+ * calls per step. It knows nothing of tfjs: `fuseDenseTraining` in `training/dense_training.ts`
+ * wires it into a model.
  *
  * @module
  */
 import type { Blas } from "./blas_library.ts";
+import { activate, arena, backThroughActivation, type SimdPasses } from "./dense_passes.ts";
 import { argMax } from "./kernels/CategoricalAccuracy.ts";
 import { clip, rowSum } from "./kernels/CategoricalCrossentropy.ts";
-import { DENSE_STEP_WASM } from "./kernels/dense_step_wasm.ts";
 import { softmaxRows } from "./kernels/Softmax.ts";
 import { sumOuter } from "./kernels/Sum.ts";
 
@@ -46,60 +46,6 @@ export interface DenseStepResult {
   accuracy: number;
   /** Per layer: the kernel's gradient [inputs, units] and the bias's [units] (if any). */
   gradients: DenseValues[];
-}
-
-/** The elementwise passes of kernels/dense_step.wat, on one instance's memory. */
-interface SimdPasses {
-  activate(out: number, bias: number, mask: number, rows: number, n: number, relu: number): void;
-  back(
-    delta: number,
-    output: number,
-    mask: number,
-    sums: number,
-    rows: number,
-    n: number,
-    relu: number,
-  ): void;
-}
-
-/** dense_step.wat compiled, or undefined where WebAssembly SIMD is missing. */
-const SIMD_MODULE: WebAssembly.Module | undefined = (() => {
-  try {
-    return new WebAssembly.Module(DENSE_STEP_WASM);
-  } catch {
-    return undefined;
-  }
-})();
-
-/**
- * Zeroed float32 arrays of `lengths` and a float64 array of `sums` elements, all in the memory of
- * a new dense_step.wat instance (16-byte aligned, none at address 0) with its passes; in the
- * JavaScript heap, without passes, where SIMD is missing.
- */
-function arena(
-  lengths: number[],
-  sums: number,
-): { arrays: Float32Array[]; sums: Float64Array; simd?: SimdPasses } {
-  if (SIMD_MODULE === undefined) {
-    return { arrays: lengths.map((n) => new Float32Array(n)), sums: new Float64Array(sums) };
-  }
-  const instance = new WebAssembly.Instance(SIMD_MODULE);
-  const memory = instance.exports.memory as WebAssembly.Memory;
-  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
-  const offsets: number[] = [];
-  let end = 16;
-  for (const n of lengths) {
-    offsets.push(end);
-    end += align(4 * n);
-  }
-  const sumsOffset = end;
-  end += align(8 * sums);
-  memory.grow(Math.max(0, Math.ceil((end - memory.buffer.byteLength) / 65536)));
-  return {
-    arrays: lengths.map((n, i) => new Float32Array(memory.buffer, offsets[i], n)),
-    sums: new Float64Array(memory.buffer, sumsOffset, sums),
-    simd: instance.exports as unknown as SimdPasses,
-  };
 }
 
 /** Per-batch-size arrays of a step: activations, gates, deltas, gradients. */
@@ -360,27 +306,6 @@ export class DenseStep {
   }
 }
 
-/**
- * A dense layer's output [rows, n] from its product in place, in one pass: + bias [n] (rounded
- * to float32, as the add kernel stores it), then relu, then × the dropout factors [rows, n].
- */
-function activate(
-  out: Float32Array,
-  bias: Float32Array | undefined,
-  relu: boolean,
-  mask: Float32Array | undefined,
-): void {
-  const n = bias?.length ?? out.length;
-  for (let row = 0; row < out.length; row += n) {
-    for (let j = 0, i = row; j < n; j++, i++) {
-      let v = bias === undefined ? out[i] : Math.fround(out[i] + bias[j]);
-      // The blas relu kernel's formula: branch-free, +0 for negatives, NaN kept.
-      if (relu) v = v === -Infinity ? 0 : (v + Math.abs(v)) * 0.5;
-      out[i] = mask === undefined ? v : v * mask[i];
-    }
-  }
-}
-
 /** Mean over rows of whether t's and p's arg-max agree, as the Mean kernel rounds it. */
 function accuracyOf(t: Float32Array, p: Float32Array, k: number): number {
   const rows = p.length / k;
@@ -390,32 +315,4 @@ function accuracyOf(t: Float32Array, p: Float32Array, k: number): number {
     total += Math.fround(+(argMax(t, start, k) === argMax(p, start, k)) / count);
   }
   return Math.fround(total);
-}
-
-/**
- * The gradient at a hidden layer's output, `delta` [batch, units], taken back through its
- * dropout and activation in place, and its column sums (the bias's gradient [units], in float64
- * as the blas Sum kernel adds them) in the same pass. tfjs multiplies by dropout's factor, then
- * by relu's step (1 where the output is positive); one product by factor × step gives the same
- * float32 values, signed zeros included, without a branch.
- */
-function backThroughActivation(
-  delta: Float32Array,
-  output: Float32Array,
-  mask: Float32Array | undefined,
-  layer: DenseSpec,
-  biasGradient: Float32Array | undefined,
-): void {
-  const relu = layer.activation === "relu";
-  const n = layer.units;
-  const sums = new Float64Array(n);
-  for (let row = 0; row < delta.length; row += n) {
-    for (let j = 0, i = row; j < n; j++, i++) {
-      const factor = mask === undefined ? 1 : mask[i];
-      const d = relu ? delta[i] * (factor * +(output[i] > 0)) : delta[i] * factor;
-      delta[i] = d;
-      sums[j] += delta[i];
-    }
-  }
-  biasGradient?.set(sums);
 }

@@ -1,5 +1,6 @@
 /**
- * Test helpers: run ops on a backend and compare the blas backend with cpu, value by value.
+ * Test helpers: run ops on a backend and compare the blas backend with cpu, value by value. They
+ * register no backend (`backend.ts` does), so the study's tests use them too.
  *
  * @module
  */
@@ -8,22 +9,21 @@ import * as tf from "@tensorflow/tfjs-core";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { findBlasLibrary, registerBlasBackend } from "../mod.ts";
 
 // Only silences the cpu backend's advice to install tfjs-node, printed on a backend's first use.
 tf.enableProdMode();
 
-/** The BLAS library the tests use (opened outside any test, not to count as a leak). */
-export const library = findBlasLibrary();
-/** The blas backend, registered once per test module, outside any test. */
-export const registration = registerBlasBackend();
-
-const noBlas = "no BLAS library found (install libopenblas0-pthread or pass { library })";
-
-/** A test that needs BLAS: skipped, with the reason in its name, when no library is found. */
-export function blasTest(name: string, fn: () => void | Promise<void>): void {
+/**
+ * `Deno.test` for tests that need BLAS: where `library` is undefined, each is skipped with
+ * `reason` in its name.
+ */
+export function blasTestFor(
+  library: string | undefined,
+  reason: string,
+): (name: string, fn: () => void | Promise<void>) => void {
   const ignore = library === undefined;
-  Deno.test({ name: ignore ? `${name} (skipped: ${noBlas})` : name, ignore, fn });
+  return (name, fn) =>
+    Deno.test({ name: ignore ? `${name} (skipped: ${reason})` : name, ignore, fn });
 }
 
 /** Relative tolerance of blas against cpu (absolute for values under 1 in magnitude). */

@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import * as core from "@tensorflow/tfjs-core";
 import * as layers from "@tensorflow/tfjs-layers";
-import { fusedAdam, fuseDenseTraining, type MaskedDropout } from "../training.ts";
-import { blasTest, values } from "./compare.ts";
+import { fusedAdam, fuseDenseTraining, type MaskedDropout } from "../training/mod.ts";
+import { blasTest } from "./backend.ts";
+import { values } from "./compare.ts";
 
 const tf = { ...core, ...layers };
 type Tensor = core.Tensor;

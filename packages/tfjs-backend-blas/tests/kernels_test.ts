@@ -7,7 +7,8 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core's npm build registers no gradients; tfjs-layers' build does (a test-only dependency,
 // from the workspace's import map).
 import "@tensorflow/tfjs-layers";
-import { assertSameAsCpu, blasTest, matMulShapes, runOn, tensor, TRANSPOSES } from "./compare.ts";
+import { blasTest } from "./backend.ts";
+import { assertSameAsCpu, matMulShapes, runOn, tensor, TRANSPOSES } from "./compare.ts";
 
 type Tensor = tf.Tensor;
 

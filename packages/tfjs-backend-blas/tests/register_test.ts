@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { BLAS_CANDIDATES, BlasBackend, findBlasLibrary, registerBlasBackend } from "../mod.ts";
-import { blasTest, library, registration } from "./compare.ts";
+import { blasTest, library, registration } from "./backend.ts";
 
 Deno.test("findBlasLibrary honours `library` and names a missing path", () => {
   const file = Deno.makeTempFileSync({ suffix: ".so" });

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import * as core from "@tensorflow/tfjs-core";
 import * as layers from "@tensorflow/tfjs-layers";
 import { ACCURACY, CROSSENTROPY } from "../mod.ts";
-import { fuseCrossentropy, fusedAdam } from "../training.ts";
-import { assertSameAsCpu, blasTest, createRandom, runOn, tensor, values } from "./compare.ts";
+import { fuseCrossentropy, fusedAdam } from "../training/mod.ts";
+import { blasTest } from "./backend.ts";
+import { assertSameAsCpu, createRandom, runOn, tensor, values } from "./compare.ts";
 
 const tf = { ...core, ...layers };
 type Tensor = core.Tensor;
