@@ -173,6 +173,24 @@ function isFile(path: string): boolean {
 }
 
 /**
+ * The file that `deno task reproduce` names in `MLP_PROGRESS_FILE` for the notebooks to copy their
+ * training progress line into, or undefined when unset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(progressFile({ MLP_PROGRESS_FILE: "/tmp/progress.txt" }), "/tmp/progress.txt");
+ * assert.equal(progressFile({}), undefined);
+ * ```
+ */
+export function progressFile(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): string | undefined {
+  return envValue(env, "MLP_PROGRESS_FILE");
+}
+
+/**
  * The trimmed value of the environment variable `name`, or undefined when it is unset or empty,
  * as {@linkcode loadConfig} reads its variables; for other entry points such as the bench.
  */

@@ -18,7 +18,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { readResults, resultsText } from "../lib/evaluation/results.ts";
-import { executeNotebook } from "./execute_notebook.ts";
+import { executeNotebook, type NotebookProgress } from "./execute_notebook.ts";
 import { setup } from "./setup.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -160,6 +160,61 @@ export function checkMarked(figures: ReadmeFigure[], expected: string[]): void {
 }
 
 /** Runs the notebooks, prints the results, and writes the README's figures. */
+/**
+ * One line on where a notebook is: its code cell, the training progress its own bar shows (the
+ * bar's lines joined), and the time since it started, cut to `width` characters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * const progress = "Seed 2/5 (1042) · model 3/4: Noisy model\nEpoch 4/10 · step 100/375";
+ * assert.equal(
+ *   statusLine("06_seeds", { cell: 5, cells: 9, progress }, 151, 200),
+ *   "  06_seeds · cell 5/9 · 2:31 · Seed 2/5 (1042) · model 3/4: Noisy model · Epoch 4/10 · step 100/375",
+ * );
+ * assert.equal(statusLine("06_seeds", { cell: 5, cells: 9, progress: "" }, 7, 20), "  06_seeds · cell 5…");
+ * ```
+ */
+export function statusLine(
+  name: string,
+  where: NotebookProgress,
+  seconds: number,
+  width: number,
+): string {
+  const clock = `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
+  const parts = [name, `cell ${where.cell}/${where.cells}`, clock, ...where.progress.split("\n")];
+  const line = `  ${parts.filter((p) => p.trim() !== "").join(" · ")}`;
+  return line.length <= width ? line : `${line.slice(0, width - 1)}…`;
+}
+
+/**
+ * Shows a running notebook's status line: rewritten in place every few seconds on a terminal,
+ * else printed when it changes and at most every 30 s (a log stays short).
+ */
+function statusPrinter(name: string, start: number) {
+  const tty = Deno.stdout.isTerminal();
+  const encoder = new TextEncoder();
+  let printed = -Infinity;
+  let last = "";
+  return {
+    show(where: NotebookProgress) {
+      const seconds = (performance.now() - start) / 1000;
+      const width = tty ? Deno.consoleSize().columns : 160;
+      const line = statusLine(name, where, seconds, width);
+      if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+      else if (line !== last && performance.now() - printed >= 30_000) {
+        console.log(line);
+        printed = performance.now();
+      }
+      last = line;
+    },
+    clear() {
+      if (tty && last !== "") Deno.stdout.writeSync(encoder.encode("\r\x1b[2K"));
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const expected = readmeImages(await Deno.readTextFile(`${root}README.md`));
   try {
@@ -178,7 +233,12 @@ async function main(): Promise<void> {
     const path = `${root}notebooks/${name}.ipynb`;
     const start = performance.now();
     console.log(`Executing ${name}.ipynb ...`);
-    await executeNotebook(path);
+    const status = statusPrinter(name, start);
+    try {
+      await executeNotebook(path, { quiet: true, onProgress: status.show });
+    } finally {
+      status.clear();
+    }
     console.log(`  done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   }
   const pngs = figurePngs(await readmeFiguresIn(`${root}notebooks`), expected);

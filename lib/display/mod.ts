@@ -5,6 +5,7 @@
  */
 export * from "./chart.ts";
 export * from "./progress_html.ts";
+export * from "./progress_mirror.ts";
 export * from "./progress_notebook.ts";
 export * from "./progress_seeds.ts";
 export * from "./progress_terminal.ts";

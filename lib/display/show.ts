@@ -18,6 +18,7 @@
 import { checkNumber } from "../checks.ts";
 import { pngDataUrl, pngSize } from "../pictures/png.ts";
 import { svgToPng } from "../pictures/raster.ts";
+import { mirrorProgress } from "./progress_mirror.ts";
 
 /**
  * A Jupyter MIME bundle: MIME type → data, e.g. `{ "text/html": "<b>hi</b>" }`; JSON types such
@@ -249,6 +250,8 @@ export async function showText(text: string): Promise<void> {
 /**
  * Opens an output that each `update` replaces in place (Jupyter's `display_data` then
  * `update_display_data` with one display id); the last state is what the saved notebook keeps.
+ * A text update (a progress bar) is also copied to `MLP_PROGRESS_FILE` when set (see
+ * `mirrorProgress`).
  *
  * @example
  * ```ts
@@ -273,6 +276,8 @@ export function liveOutput(): LiveOutput {
       const k = kernel();
       if (k === undefined) return;
       if (metadata === undefined) {
+        const text = bundle["text/plain"];
+        if (typeof text === "string") mirrorProgress(text);
         await send(k, bundle, { raw: true, display_id: id, update: shown });
       } else {
         await publish(k, { bundle, metadata }, { id, update: shown });
