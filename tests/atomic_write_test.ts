@@ -6,7 +6,7 @@ import {
   writeFileAtomic,
   type WriteStep,
 } from "../lib/atomic_write.ts";
-import { tempDir } from "./temp_dir.ts";
+import { tempDir } from "./fixtures/temp_dir.ts";
 
 const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 

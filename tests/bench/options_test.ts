@@ -1,0 +1,123 @@
+/**
+ * The bench's settings: the study's (STUDY_CONFIG) for tfjs and PyTorch alike, and the BENCH_*
+ * variables read with lib/config.ts's rules and messages. Nothing is trained here.
+ */
+import assert from "node:assert/strict";
+import { loadConfig, STUDY_CONFIG } from "../../lib/config.ts";
+import {
+  benchBackends,
+  benchEpochs,
+  benchPython,
+  benchThreads,
+  DEFAULT_BACKENDS,
+  DEFAULT_EPOCHS,
+  SETTINGS,
+  TRAIN_IMAGES,
+} from "../../bench/options.ts";
+import { findTorchPython, torchArgs } from "../../bench/pytorch.ts";
+import { benchReport } from "../../bench/report.ts";
+
+Deno.test("the bench trains with the study's settings", () => {
+  const { batchSize, validationSplit, hiddenUnits, dropout, learningRate, seed } = STUDY_CONFIG;
+  assert.deepEqual(SETTINGS, {
+    batchSize,
+    validationSplit,
+    hiddenUnits,
+    dropout,
+    learningRate,
+    seed,
+  });
+  assert.equal(TRAIN_IMAGES, 48_000);
+});
+
+Deno.test("bench/torch_mlp.py gets every setting as an argument", () => {
+  assert.deepEqual(torchArgs(3, 2), [
+    ...["--epochs", "3", "--threads", "2", "--seed", String(STUDY_CONFIG.seed)],
+    ...["--batch-size", String(STUDY_CONFIG.batchSize)],
+    ...["--validation-split", String(STUDY_CONFIG.validationSplit)],
+    ...["--hidden-units", ...STUDY_CONFIG.hiddenUnits.map(String)],
+    ...["--dropout", String(STUDY_CONFIG.dropout)],
+    ...["--learning-rate", String(STUDY_CONFIG.learningRate)],
+  ]);
+});
+
+Deno.test("BENCH_EPOCHS, BENCH_BACKENDS and BENCH_PYTHON: unset or empty keep the defaults", () => {
+  assert.equal(benchEpochs({}), DEFAULT_EPOCHS);
+  assert.equal(benchEpochs({ BENCH_EPOCHS: " " }), DEFAULT_EPOCHS);
+  assert.equal(benchEpochs({ BENCH_EPOCHS: " 3 " }), 3);
+  assert.deepEqual(benchBackends({}), [...DEFAULT_BACKENDS]);
+  assert.deepEqual(benchBackends({ BENCH_BACKENDS: "wasm-plain, blas," }), ["wasm-plain", "blas"]);
+  assert.equal(benchPython({ BENCH_PYTHON: "" }), undefined);
+  assert.equal(benchPython({ BENCH_PYTHON: " /usr/bin/python3 " }), "/usr/bin/python3");
+});
+
+/** The message of the Error that `read` throws. */
+function messageOf(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected an Error");
+}
+
+Deno.test("invalid BENCH_* values fail as lib/config.ts's do, naming the variable", async () => {
+  for (const value of ["0", "1.5", "two"]) {
+    assert.equal(
+      messageOf(() => benchEpochs({ BENCH_EPOCHS: value })),
+      messageOf(() => loadConfig({ MLP_EPOCHS: value })).replace("MLP_EPOCHS", "BENCH_EPOCHS"),
+    );
+  }
+  const unknown = messageOf(() => benchBackends({ BENCH_BACKENDS: "blas,gpu" }));
+  assert.match(unknown, /^BENCH_BACKENDS\b.*\bblas, wasm, wasm-plain, cpu\b/);
+  assert.match(unknown, /"gpu"/);
+  assert.match(messageOf(() => benchBackends({ BENCH_BACKENDS: " , " })), /^BENCH_BACKENDS\b/);
+  await assert.rejects(
+    findTorchPython("/nonexistent/python3"),
+    (error: Error) =>
+      /^BENCH_PYTHON\b.*a Python interpreter that imports torch/.test(error.message) &&
+      error.message.includes('"/nonexistent/python3"'),
+  );
+});
+
+Deno.test("BENCH_THREADS: 1 and all cores by default, else the listed counts, each checked", () => {
+  assert.deepEqual(benchThreads({}, 2), [1, 2]);
+  assert.deepEqual(benchThreads({}, 1), [1]);
+  assert.deepEqual(benchThreads({ BENCH_THREADS: "2, 2" }, 4), [2]);
+  assert.match(
+    messageOf(() => benchThreads({ BENCH_THREADS: "3" }, 2)),
+    /BENCH_THREADS: expected one of 1, 2, got "3"/,
+  );
+});
+
+Deno.test("the report sets blas's fastest run of each path against PyTorch's fastest", () => {
+  const run = (path: "train" | "fit", threads: number, medianSeconds: number) => ({
+    backend: "blas",
+    path,
+    threads,
+    epochSeconds: [medianSeconds],
+    medianSeconds,
+    imagesPerSecond: TRAIN_IMAGES / medianSeconds,
+    peakRssMiB: 400,
+    rssSource: "VmHWM" as const,
+    valAccuracy: 0.97,
+    extrapolated: false,
+  });
+  const torch = (threads: number, seconds: number[]) => ({
+    seconds,
+    val_acc: [0.97],
+    threads,
+    torch: "1.13",
+    peak_rss_mib: 450,
+  });
+  const report = benchReport(
+    [run("train", 1, 0.9), run("train", 2, 0.6), run("fit", 1, 1.2), run("fit", 2, 0.8)],
+    {},
+    [torch(1, [0.8, 0.7, 0.9]), torch(2, [2.0, 2.5])],
+    2,
+  );
+  assert.deepEqual(report.torch.map((t) => t.medianSeconds), [0.8, 2.25]);
+  assert.ok(Math.abs(report.overTorch.train! - 0.6 / 0.8) < 1e-12);
+  assert.ok(Math.abs(report.overTorch.fit! - 0.8 / 0.8) < 1e-12);
+  assert.deepEqual(benchReport([run("train", 2, 1)], {}, [], 2).overTorch, {});
+});
