@@ -8,7 +8,7 @@
 import type { Config } from "../config.ts";
 import type { Split } from "../data/mnist.ts";
 import { splitValidation } from "../data/splits.ts";
-import { buildMlp } from "../model/mlp.ts";
+import { buildMlp, disposeModel } from "../model/mlp.ts";
 import { addGaussianNoise, withNoisyCopies } from "../preprocessing/noise.ts";
 import { toTensors } from "../preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
@@ -249,8 +249,7 @@ export async function trainStudyModel(
   try {
     return await train(model, set.x, set.y, { epochs, batchSize, validationSplit, seed, ...rest });
   } finally {
-    model.optimizer?.dispose(); // Adam's moments, which a model's dispose() leaves
-    model.dispose();
+    disposeModel(model);
   }
 }
 
@@ -263,7 +262,7 @@ export async function trainStudyModel(
  * import { initBackend } from "../backend/init.ts";
  * import { loadMnist } from "../data/mnist.ts";
  * import { firstSamples } from "../data/splits.ts";
- * import { buildMlp } from "../model/mlp.ts";
+ * import { buildMlp, disposeModel } from "../model/mlp.ts";
  *
  * await initBackend();
  * const test = testSets(firstSamples((await loadMnist()).test, 100), { noiseStd: 0.1 }, 42);

@@ -6,7 +6,8 @@
  */
 import { checkError, checkInteger, checkNumber } from "../checks.ts";
 import type { Dataset } from "../data/mnist.ts";
-import { type LayersModel, type Tensor, tf } from "../tf.ts";
+import { disposeModel } from "../model/mlp.ts";
+import { type Tensor, tf } from "../tf.ts";
 import { loadCheckpoint } from "../training/checkpoint.ts";
 import { stopError, watchStop } from "../training/stop.ts";
 import type { TrainCallbacks } from "../training/types.ts";
@@ -125,7 +126,6 @@ export async function runStudySeed(
     return { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd };
   };
   const tensors: Tensor[] = [];
-  const models = new Set<LayersModel>();
   let release = () => {};
   const dir = keepDir ?? await Deno.makeTempDir({ prefix: "mlp-seed-" });
   const [clean, noisy, leaky, robust] = STUDY_MODELS;
@@ -135,12 +135,11 @@ export async function runStudySeed(
     tensors.push(test.x, test.y, test.xNoisy);
     const measure = async (model: typeof clean) => {
       const trained = await loadCheckpoint(checkpoint(model));
-      models.add(trained);
-      const accuracy = await testAccuracy(trained, test);
-      models.delete(trained);
-      trained.optimizer?.dispose();
-      trained.dispose();
-      return accuracy;
+      try {
+        return await testAccuracy(trained, test);
+      } finally {
+        disposeModel(trained);
+      }
     };
     // One array holds every training set of the seed in turn, so that memory does not grow with
     // a new 2 × 188 MB array per model: first the clean images and their noisy copies, whose
@@ -183,10 +182,6 @@ export async function runStudySeed(
   } finally {
     tf.dispose(tensors); // those disposed already are skipped
     release();
-    for (const model of models) {
-      model.optimizer?.dispose();
-      model.dispose();
-    }
     if (keepDir === undefined) await Deno.remove(dir, { recursive: true });
   }
 }

@@ -93,3 +93,27 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
   fuseDenseTraining(model);
   return model;
 }
+
+/**
+ * Disposes a model and its optimizer: `LayersModel.dispose()` leaves the optimizer's state (Adam's
+ * moments), which `buildMlp` and `loadCheckpoint` create with the model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../tf.ts";
+ *
+ * await tf.setBackend("cpu");
+ * const [x, y] = [tf.zeros([2, 784]), tf.oneHot(tf.tensor1d([0, 1], "int32"), 10)];
+ * const before = tf.memory().numTensors;
+ * const model = buildMlp({ seed: 1 });
+ * await model.trainOnBatch(x, y); // makes Adam's moments, which model.dispose() alone leaves
+ * disposeModel(model);
+ * assert.equal(tf.memory().numTensors, before);
+ * tf.dispose([x, y]);
+ * ```
+ */
+export function disposeModel(model: LayersModel): void {
+  model.optimizer?.dispose();
+  model.dispose();
+}

@@ -9,7 +9,7 @@ import type { Config } from "../config.ts";
 import type { Dataset } from "../data/mnist.ts";
 import { splitValidation } from "../data/splits.ts";
 import { evaluate, type Evaluation } from "../evaluation/metrics.ts";
-import { buildMlp } from "../model/mlp.ts";
+import { buildMlp, disposeModel } from "../model/mlp.ts";
 import { toTensors } from "../preprocessing/tensors.ts";
 import type { LayersModel } from "../tf.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
@@ -107,8 +107,7 @@ export async function dropoutRuns(
   const open = (model: LayersModel) => (models.add(model), model);
   const dispose = (model: LayersModel) => {
     models.delete(model);
-    model.optimizer?.dispose();
-    model.dispose();
+    disposeModel(model);
   };
   using stop = watchStop();
   try {
