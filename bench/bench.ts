@@ -9,13 +9,17 @@
  * The cpu backend (a minute or two per epoch) trains only 20 steps on 6,400 images and its epoch
  * time is extrapolated linearly to 60,000. PyTorch (bench/torch_mlp.py, when a python3 imports
  * torch) trains the same model with the same settings, passed as arguments, at each thread count.
- * The ratios compare blas's best (fastest thread count) with PyTorch's best.
+ * Each blas run also times its epoch's floor: the matrix products alone, through the same BLAS
+ * handle and threads (bench/floor.ts). Each row is set against its floor and against PyTorch's
+ * best (fastest thread count), and the table names the CPU and OpenBLAS's kernel set, so that
+ * figures from two machines are never compared without saying so.
  *
  * ```sh
  * deno task bench      # blas (train, fit) at 1 and all threads, wasm, wasm-plain, cpu, PyTorch
  * BENCH_BACKENDS=blas BENCH_EPOCHS=3 BENCH_THREADS=2 deno task bench
  * BENCH_PYTHON=/usr/bin/python3 deno task bench       # that Python, which must import torch
- * deno run --allow-all bench/bench.ts --profile blas  # per-kernel times of 20 training steps
+ * deno run --allow-all bench/bench.ts --profile blas  # where an epoch's time goes, by phase
+ * deno run --allow-all bench/bench.ts --profile wasm  # per-kernel times of 20 training steps
  * ```
  *
  * Writes bench/results.json (bench/report.ts) and prints a markdown table.

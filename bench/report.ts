@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { validationSplitAt } from "../lib/data/splits.ts";
 import { median } from "../lib/evaluation/results.ts";
+import { thisCpu } from "./machine.ts";
 import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 import type { TorchResult } from "./pytorch.ts";
 import type { BackendResult, TrainPath } from "./run_backend.ts";
@@ -18,6 +19,10 @@ export interface BenchReport {
   deno: string;
   /** Logical cores of the machine. */
   cores: number;
+  /** The machine's CPU: model, family and model numbers, widest AVX level (bench/machine.ts). */
+  cpu: string;
+  /** The kernel set and build of the BLAS library the blas runs used, if it says. */
+  blasKernels?: { corename: string; config: string };
   /** Epochs timed (`BENCH_EPOCHS`). */
   epochs: number;
   /** What each tfjs run measured, in the order run. */
@@ -31,6 +36,11 @@ export interface BenchReport {
    * `train` and for `model.fit`; absent without PyTorch or blas.
    */
   overTorch: Partial<Record<TrainPath, number>>;
+  /**
+   * Median seconds per epoch of blas's fastest run over the floor measured in that run (its
+   * epoch's matrix products alone), for `train` and `model.fit`; absent without blas.
+   */
+  overFloor: Partial<Record<TrainPath, number>>;
 }
 
 /** The run with the fewest seconds per epoch, or undefined for none. */
@@ -41,30 +51,45 @@ function fastest<T extends { medianSeconds: number }>(runs: T[]): T | undefined 
   );
 }
 
-/** Gathers the runs' results, with blas's best over PyTorch's best, into the report. */
+/**
+ * Gathers the runs' results on the machine with CPU `cpu` into the report, with blas's fastest
+ * run of each path over its floor and over PyTorch's fastest.
+ */
 export function benchReport(
   results: BackendResult[],
   skipped: Record<string, string>,
   torch: TorchResult[],
   epochs: number,
+  cpu: string = thisCpu(),
 ): BenchReport {
   const torchRuns = torch.map((t) => ({ ...t, medianSeconds: median(t.seconds) }));
   const torchBest = fastest(torchRuns);
   const overTorch: Partial<Record<TrainPath, number>> = {};
+  const overFloor: Partial<Record<TrainPath, number>> = {};
   for (const path of ["train", "fit"] as const) {
     const best = fastest(results.filter((r) => r.backend === "blas" && r.path === path));
     if (best && torchBest) overTorch[path] = best.medianSeconds / torchBest.medianSeconds;
+    if (best?.floorSeconds) overFloor[path] = best.medianSeconds / best.floorSeconds;
   }
   return {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     cores: navigator.hardwareConcurrency,
+    cpu,
+    blasKernels: results.find((r) => r.blasKernels !== undefined)?.blasKernels,
     epochs,
     backends: results,
     skipped,
     torch: torchRuns,
     overTorch,
+    overFloor,
   };
+}
+
+/** The BLAS library's build and kernel set, as the report names it. */
+function blasName(report: BenchReport): string {
+  const kernels = report.blasKernels;
+  return kernels ? `${kernels.config} (kernels: ${kernels.corename})` : "not reported";
 }
 
 /** Writes the report to bench/results.json. */
@@ -75,25 +100,47 @@ export async function writeReport(report: BenchReport): Promise<void> {
   );
 }
 
+/** "1 thread", "2 threads". */
+function threadCount(n: number): string {
+  return `${n} thread${n > 1 ? "s" : ""}`;
+}
+
 /** A row's name: the backend, with the path and threads for blas. */
 function runName(r: BackendResult): string {
-  const threads = `${r.threads} thread${r.threads > 1 ? "s" : ""}`;
   if (r.backend !== "blas") return `tfjs ${r.backend}`;
-  return `tfjs blas, ${r.path === "fit" ? "model.fit" : "train"}, ${threads}`;
+  return `tfjs blas, ${r.path === "fit" ? "model.fit" : "train"}, ${threadCount(r.threads)}`;
+}
+
+/** `seconds` over `base` as "1.23×", or "–" without a base. */
+function ratio(seconds: number, base: number | undefined): string {
+  return base ? `${(seconds / base).toFixed(2)}×` : "–";
 }
 
 /** Prints the report as a markdown table with its caption and footnotes. */
 export function printReport(report: BenchReport): void {
-  const { backends: results, torch, overTorch, skipped } = report;
+  const { backends: results, torch, overTorch, overFloor, skipped } = report;
+  const torchBest = fastest(torch)?.medianSeconds;
   const rows = results.map((r) =>
     `| ${runName(r)} | ${r.medianSeconds.toFixed(2)}${r.extrapolated ? " *" : ""} | ` +
+    `${ratio(r.medianSeconds, r.floorSeconds)} | ${ratio(r.medianSeconds, torchBest)} | ` +
     `${Math.round(r.imagesPerSecond)} | ${r.peakRssMiB.toFixed(0)} (${r.rssSource}) | ` +
     `${(r.valAccuracy * 100).toFixed(2)} |`
   );
+  const floors = new Map<number, number[]>();
+  for (const r of results) {
+    if (r.floorSeconds) floors.set(r.threads, [...floors.get(r.threads) ?? [], r.floorSeconds]);
+  }
+  for (const [threads, seconds] of floors) {
+    const floor = median(seconds);
+    rows.push(
+      `| floor: the epoch's matrix products alone, ${threadCount(threads)} | ` +
+        `${floor.toFixed(2)} | 1.00× | ${ratio(floor, torchBest)} | – | – | – |`,
+    );
+  }
   for (const t of torch) {
     rows.push(
-      `| PyTorch ${t.torch}, ${t.threads} thread${t.threads > 1 ? "s" : ""} | ` +
-        `${t.medianSeconds.toFixed(2)} | ${Math.round(TRAIN_IMAGES / t.medianSeconds)} | ` +
+      `| PyTorch ${t.torch}, ${threadCount(t.threads)} | ${t.medianSeconds.toFixed(2)} | – | ` +
+        `${ratio(t.medianSeconds, torchBest)} | ${Math.round(TRAIN_IMAGES / t.medianSeconds)} | ` +
         `${t.peak_rss_mib.toFixed(0)} (ru_maxrss) | ` +
         `${(t.val_acc[t.val_acc.length - 1] * 100).toFixed(2)} |`,
     );
@@ -102,10 +149,13 @@ export function printReport(report: BenchReport): void {
   console.log(
     `\nMNIST MLP, batch ${SETTINGS.batchSize}, ${report.epochs} epochs of ` +
       `${count(TRAIN_IMAGES)} train + ${count(EPOCH_IMAGES - TRAIN_IMAGES)} validation ` +
-      `images, ${report.cores} cores\n`,
+      `images, ${report.cores} cores\n\nCPU: ${report.cpu}\nBLAS: ${blasName(report)}\n`,
   );
-  console.log("| run | s/epoch (median) | train images/s | peak RSS MiB | val acc % |");
-  console.log("|---|--:|--:|--:|--:|");
+  console.log(
+    "| run | s/epoch (median) | × floor | × PyTorch's best | train images/s | peak RSS MiB | " +
+      "val acc % |",
+  );
+  console.log("|---|--:|--:|--:|--:|--:|--:|");
   console.log(rows.join("\n"));
   if (results.some((r) => r.extrapolated)) {
     const steps = Math.ceil(
@@ -116,12 +166,19 @@ export function printReport(report: BenchReport): void {
         `time scaled ×${EPOCH_IMAGES / CPU_IMAGES}; its accuracy is after that short run.`,
     );
   }
-  for (const [path, ratio] of Object.entries(overTorch)) {
-    const what = path === "fit" ? "model.fit" : "train";
+  if (floors.size > 0) {
     console.log(
-      `\nblas ${what}, fastest thread count / PyTorch, fastest thread count ` +
-        `(seconds per epoch): ${ratio.toFixed(2)}×`,
+      "\nfloor: the matrix products of an epoch (each step's 8, validation's 3 per batch) " +
+        "through the blas run's own BLAS handle and threads, after its training (bench/floor.ts)",
     );
+  }
+  for (const path of ["train", "fit"] as const) {
+    const what = path === "fit" ? "model.fit" : "train";
+    const parts = [
+      overFloor[path] && `${overFloor[path]!.toFixed(2)}× its floor`,
+      overTorch[path] && `${overTorch[path]!.toFixed(2)}× PyTorch's fastest`,
+    ].filter(Boolean);
+    if (parts.length > 0) console.log(`\nblas ${what}, fastest thread count: ${parts.join(", ")}`);
   }
   for (const [name, reason] of Object.entries(skipped)) console.log(`\n${name} skipped: ${reason}`);
 }

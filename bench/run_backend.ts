@@ -8,6 +8,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { BlasBackend } from "../packages/tfjs-backend-blas/mod.ts";
 import { initBackend } from "../lib/backend/init.ts";
 import { type BackendName, blasThreads } from "../lib/config.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
@@ -17,6 +18,7 @@ import { buildMlp } from "../lib/model/mlp.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
+import { epochProducts, productSeconds } from "./floor.ts";
 import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 
 /** What one backend's run measured. */
@@ -41,6 +43,13 @@ export interface BackendResult {
   valAccuracy: number;
   /** Whether `epochSeconds` were extrapolated from a shorter run. */
   extrapolated: boolean;
+  /**
+   * blas only: seconds of the epoch's matrix products alone (bench/floor.ts), through the same
+   * BLAS handle and threads, measured after training.
+   */
+  floorSeconds?: number;
+  /** blas only: the kernel set and build of the BLAS library (`Blas.kernels`), if it says. */
+  blasKernels?: { corename: string; config: string };
 }
 
 /** The training loops the bench times: lib/training/train.ts, or tfjs-layers' `model.fit`. */
@@ -127,6 +136,14 @@ export async function measureBackend(
       seed: SETTINGS.seed,
       onBatchEnd,
     }).then((history) => ({ seconds: history.seconds, valAccuracy: history.val_acc.at(-1)! }));
+  const blas = tf.backend() instanceof BlasBackend ? (tf.backend() as BlasBackend).blas : undefined;
+  const sizes = [x.shape[1]!, ...SETTINGS.hiddenUnits, y.shape[1]!];
+  const products = epochProducts(
+    sizes,
+    TRAIN_IMAGES,
+    EPOCH_IMAGES - TRAIN_IMAGES,
+    SETTINGS.batchSize,
+  );
   tf.dispose([x, y]);
   const scale = EPOCH_IMAGES / split.labels.length;
   const epochSeconds = seconds.map((s) => s * scale);
@@ -143,6 +160,8 @@ export async function measureBackend(
     rssSource: hwm === undefined ? "sampled rss" : "VmHWM",
     valAccuracy,
     extrapolated,
+    floorSeconds: blas && productSeconds(blas, products),
+    blasKernels: blas?.kernels(),
   };
 }
 

@@ -110,6 +110,8 @@ const SYMBOLS = {
     result: "void",
   },
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
+  openblas_get_corename: { parameters: [], result: "pointer", optional: true },
+  openblas_get_config: { parameters: [], result: "pointer", optional: true },
 } as const;
 
 /** A loaded BLAS library: single-precision GEMM and an optional thread-count setter. */
@@ -133,6 +135,11 @@ export interface Blas {
   ): void;
   /** Sets the library's thread count; returns false when the library has no such setting. */
   setThreads(count: number): boolean;
+  /**
+   * The kernel set OpenBLAS chose for this CPU (`openblas_get_corename`, such as "Haswell") and
+   * its build (`openblas_get_config`); undefined for a library that does not say.
+   */
+  kernels(): { corename: string; config: string } | undefined;
 }
 
 /**
@@ -149,6 +156,8 @@ export interface Blas {
  *   const c = new Float32Array(4);
  *   blas.sgemm(false, false, 2, 2, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), c);
  *   assert.deepEqual(c, Float32Array.of(3, 4, 6, 8)); // [1, 2]ᵀ · [3, 4]
+ *   const kernels = blas.kernels(); // OpenBLAS names its kernel set; other libraries do not
+ *   if (kernels !== undefined) assert.match(kernels.config, /OpenBLAS/);
  * }
  * ```
  */
@@ -156,6 +165,10 @@ export function openBlas(path: string): Blas {
   const { symbols } = Deno.dlopen(path, SYMBOLS);
   const sgemm = symbols.cblas_sgemm;
   const setNumThreads = symbols.openblas_set_num_threads;
+  const text = (get: (() => Deno.PointerValue) | null) => {
+    const pointer = get?.();
+    return pointer ? Deno.UnsafePointerView.getCString(pointer) : undefined;
+  };
   return {
     path,
     sgemm(transA, transB, m, n, k, a, b, c) {
@@ -180,6 +193,11 @@ export function openBlas(path: string): Blas {
       if (setNumThreads === null) return false;
       setNumThreads(count);
       return true;
+    },
+    kernels() {
+      const corename = text(symbols.openblas_get_corename);
+      const config = text(symbols.openblas_get_config);
+      return corename === undefined || config === undefined ? undefined : { corename, config };
     },
   };
 }

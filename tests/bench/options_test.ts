@@ -15,7 +15,7 @@ import {
   TRAIN_IMAGES,
 } from "../../bench/options.ts";
 import { findTorchPython, torchArgs } from "../../bench/pytorch.ts";
-import { benchReport } from "../../bench/report.ts";
+import { benchReport, printReport } from "../../bench/report.ts";
 
 Deno.test("the bench trains with the study's settings", () => {
   const { batchSize, validationSplit, hiddenUnits, dropout, learningRate, seed } = STUDY_CONFIG;
@@ -90,7 +90,7 @@ Deno.test("BENCH_THREADS: 1 and all cores by default, else the listed counts, ea
   );
 });
 
-Deno.test("the report sets blas's fastest run of each path against PyTorch's fastest", () => {
+Deno.test("the report sets blas's fastest run of each path against its floor and PyTorch's fastest", () => {
   const run = (path: "train" | "fit", threads: number, medianSeconds: number) => ({
     backend: "blas",
     path,
@@ -102,6 +102,8 @@ Deno.test("the report sets blas's fastest run of each path against PyTorch's fas
     rssSource: "VmHWM" as const,
     valAccuracy: 0.97,
     extrapolated: false,
+    floorSeconds: threads === 1 ? 0.5 : 0.3,
+    blasKernels: { corename: "Zen", config: "OpenBLAS 0.3.21 DYNAMIC_ARCH Zen" },
   });
   const torch = (threads: number, seconds: number[]) => ({
     seconds,
@@ -110,14 +112,42 @@ Deno.test("the report sets blas's fastest run of each path against PyTorch's fas
     torch: "1.13",
     peak_rss_mib: 450,
   });
+  const cpu = "AMD EPYC 7551 (family 23, model 1), AVX2";
   const report = benchReport(
     [run("train", 1, 0.9), run("train", 2, 0.6), run("fit", 1, 1.2), run("fit", 2, 0.8)],
     {},
     [torch(1, [0.8, 0.7, 0.9]), torch(2, [2.0, 2.5])],
     2,
+    cpu,
   );
   assert.deepEqual(report.torch.map((t) => t.medianSeconds), [0.8, 2.25]);
   assert.ok(Math.abs(report.overTorch.train! - 0.6 / 0.8) < 1e-12);
   assert.ok(Math.abs(report.overTorch.fit! - 0.8 / 0.8) < 1e-12);
+  assert.ok(Math.abs(report.overFloor.train! - 0.6 / 0.3) < 1e-12);
+  assert.ok(Math.abs(report.overFloor.fit! - 0.8 / 0.3) < 1e-12);
   assert.deepEqual(benchReport([run("train", 2, 1)], {}, [], 2).overTorch, {});
+
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    printReport(report);
+  } finally {
+    console.log = log;
+  }
+  const lines = printed.join("\n").split("\n");
+  assert.ok(lines.includes(`CPU: ${cpu}`));
+  assert.ok(lines.includes("BLAS: OpenBLAS 0.3.21 DYNAMIC_ARCH Zen (kernels: Zen)"));
+  assert.ok(lines.includes(
+    "| tfjs blas, train, 2 threads | 0.60 | 2.00× | 0.75× | 80000 | 400 " +
+      "(VmHWM) | 97.00 |",
+  ));
+  assert.ok(
+    lines.some((l) =>
+      l.startsWith("| floor: the epoch's matrix products alone, 1 thread | 0.50 | 1.00× | 0.63× |")
+    ),
+  );
+  assert.ok(
+    lines.includes("blas train, fastest thread count: 2.00× its floor, 0.75× PyTorch's fastest"),
+  );
 });
