@@ -283,7 +283,9 @@ export class DenseStep {
       for (let j = start; j < start + k; j++) {
         const q = Math.fround(p[j] / s);
         const c = clip(q, epsilon, 1 - epsilon);
-        sum += Math.fround(t[j] * Math.fround(Math.log(c)));
+        // A zero label adds 0 · log(c) = −0, which leaves the sum as it is, unless s is NaN
+        // (then every c is, and 0 · NaN makes the sum NaN): the logarithm only where it counts.
+        if (t[j] !== 0 || s !== s) sum += Math.fround(t[j] * Math.fround(Math.log(c)));
         const dLog = Math.fround(Math.fround(-upstream * t[j]) / c);
         const dq = q >= lo && q <= hi ? dLog : 0;
         delta[j] = dq / s;

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import * as core from "@tensorflow/tfjs-core";
 import * as layers from "@tensorflow/tfjs-layers";
+import { findBlasLibrary, openBlas } from "../blas_library.ts";
+import { DenseStep } from "../dense_step.ts";
 import { fusedAdam, fuseDenseTraining, type MaskedDropout } from "../training/mod.ts";
 import { blasTest } from "./backend.ts";
 import { values } from "./compare.ts";
@@ -172,3 +174,18 @@ Deno.test("fuseDenseTraining leaves other models to tfjs, and fusing twice is fu
   assert.equal(fuseDenseTraining(model), true);
   [...others, model].forEach((m) => m.dispose());
 });
+
+blasTest(
+  "DenseStep: a NaN input makes the loss NaN, also in a row whose labels are all zero",
+  () => {
+    const step = new DenseStep(openBlas(findBlasLibrary()!), [
+      { inputs: 2, units: 3, bias: true, activation: "softmax" },
+    ]);
+    const values = [{ kernel: Float32Array.of(1, 0, 0, 0, 1, 0), bias: new Float32Array(3) }];
+    const zeroLabels = new Float32Array(3);
+    assert.ok(Number.isNaN(step.run(Float32Array.of(NaN, 0), zeroLabels, values).loss));
+    assert.equal(step.run(Float32Array.of(1, 0), zeroLabels, values).loss, 0);
+    const { loss } = step.evaluate(Float32Array.of(0, 0), Float32Array.of(0, 1, 0), values);
+    assert.equal(loss, Math.fround(-Math.fround(Math.log(Math.fround(1 / 3)))));
+  },
+);
