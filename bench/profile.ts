@@ -32,7 +32,8 @@ export const PHASES = {
   passes: "step's other passes (bias, relu, dropout, softmax, loss, bias gradients)",
   masks: "dropout masks",
   adam: "Adam",
-  gathering: "batch gathering (gather, slice)",
+  gathering: "batch gathering (GatherV2: each batch's rows, validation's too)",
+  slicing: "slicing (Slice: the splits, tfjs-layers' batch indices)",
   validationSgemm: "matrix products, validation",
   validation: "validation's other passes",
 } as const;
@@ -55,10 +56,10 @@ export function instrument(clock: PhaseClock, backend: BlasBackend): void {
   clock.wrapMethod(DenseStep.prototype, "evaluate", EVALUATE);
   clock.wrapMethod(SeededDropout.prototype, "fillDropoutMask", PHASES.masks);
   clock.wrapMethod(FusedAdamOptimizer.prototype, "applyGradients", PHASES.adam);
-  for (const name of ["GatherV2", "Slice"]) {
+  for (const [name, phase] of [["GatherV2", PHASES.gathering], ["Slice", PHASES.slicing]]) {
     const kernel = tf.getKernel(name, BLAS_BACKEND_NAME)!;
     tf.unregisterKernel(name, BLAS_BACKEND_NAME);
-    tf.registerKernel({ ...kernel, kernelFunc: clock.wrap(PHASES.gathering, kernel.kernelFunc) });
+    tf.registerKernel({ ...kernel, kernelFunc: clock.wrap(phase, kernel.kernelFunc) });
   }
 }
 

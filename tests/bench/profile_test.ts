@@ -43,9 +43,10 @@ blasTest(
     assert.equal(calls(PHASES.passes), 4);
     assert.equal(calls(PHASES.masks), 4 * 2);
     assert.equal(calls(PHASES.adam), 4);
-    // x and y per step, the two splits, and per validation batch tfjs-layers' slices of its
-    // indices, x and y.
-    assert.equal(calls(PHASES.gathering), 2 * 4 + 2 * 2 + 3);
+    // x and y per step and per validation batch (tfjs-layers' evaluate gathers them by index).
+    assert.equal(calls(PHASES.gathering), 2 * 4 + 2);
+    // The two splits, and the validation batch's indices.
+    assert.equal(calls(PHASES.slicing), 2 * 2 + 1);
     assert.equal(calls(PHASES.validation), 1);
     assert.equal(calls(PHASES.validationSgemm), 3);
     const measured = [...totals.values()].reduce((sum, t) => sum + t.ms, 0);

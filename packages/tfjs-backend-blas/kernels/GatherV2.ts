@@ -24,6 +24,12 @@ function isNumeric(values: unknown): values is NumericArray {
 const cpuGatherV2 = cpuFallback(GatherV2);
 
 /**
+ * Slices shorter than this are copied element by element: a subarray per slice costs more than
+ * copying a one-hot label row (10 values) itself; longer ones, such as an image's 784, by `set`.
+ */
+const SHORT_SLICE = 64;
+
+/**
  * x [...outer, dim, ...inner] gathered at indices [...k] along `axis` →
  * [...outer, ...k, ...inner]. Batched gathers (batchDims > 0) go to the cpu kernel.
  */
@@ -49,8 +55,11 @@ export function gatherV2(
   for (let o = 0, target = 0; o < outer; o++) {
     for (let k = 0; k < picks.length; k++, target += inner) {
       const source = (o * dim + picks[k]) * inner;
-      if (inner === 1) out[target] = values[source];
-      else out.set(values.subarray(source, source + inner), target);
+      if (inner < SHORT_SLICE) {
+        for (let j = 0; j < inner; j++) out[target + j] = values[source + j];
+      } else {
+        out.set(values.subarray(source, source + inner), target);
+      }
     }
   }
   const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];

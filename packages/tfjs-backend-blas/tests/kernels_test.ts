@@ -203,6 +203,8 @@ blasTest("Sum, Mean, Softmax and GatherV2 on blas match cpu", async () => {
   await assertSameAsCpu("softmax 1d", () => tf.softmax(tensor([5], 23)));
   const picks = () => tf.tensor1d([3, 0, 3, 1], "int32");
   await assertSameAsCpu("gather rows", () => tf.gather(tensor([4, 6], 24), picks()));
+  await assertSameAsCpu("gather long rows", () => tf.gather(tensor([4, 784], 30), picks()));
+  await assertSameAsCpu("gather rows of 63", () => tf.gather(tensor([4, 63], 31), picks()));
   await assertSameAsCpu("gather axis 1", () => tf.gather(tensor([2, 4, 3], 25), picks(), 1));
   await assertSameAsCpu("gather last axis", () => tf.gather(tensor([2, 4], 26), picks(), 1));
   await assertSameAsCpu(
