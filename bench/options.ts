@@ -7,6 +7,7 @@
  */
 import { envInteger, envList, envValue, STUDY_CONFIG } from "../lib/config.ts";
 import { validationSplitAt } from "../lib/data/splits.ts";
+import { median } from "../lib/evaluation/results.ts";
 
 /**
  * Backends benchmarked by default, in this order, as `initBackend` starts them; wasm-plain is
@@ -35,10 +36,26 @@ export const SETTINGS = {
 
 /**
  * Epochs timed when `BENCH_EPOCHS` is unset: 3, not the study's 10, since the bench takes the
- * median of epoch times (which leaves out the first epoch's warm-up) and does not train to
+ * median of the epochs after the first (see {@linkcode steadyMedian}) and does not train to
  * convergence.
  */
 export const DEFAULT_EPOCHS = 3;
+
+/**
+ * The median of `seconds` per epoch after the first, which warms up (compiling, caches); of the
+ * one epoch when there is only one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(steadyMedian([9, 2, 4]), 3); // the first epoch's 9 s left out
+ * assert.equal(steadyMedian([5]), 5);
+ * ```
+ */
+export function steadyMedian(seconds: readonly number[]): number {
+  return median(seconds.length > 1 ? seconds.slice(1) : [...seconds]);
+}
 
 /** Images in a full epoch: the 60,000 MNIST training images, trained on and validated. */
 export const EPOCH_IMAGES = 60_000;

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { validationSplitAt } from "../lib/data/splits.ts";
 import { median } from "../lib/evaluation/results.ts";
 import { thisCpu } from "./machine.ts";
-import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
+import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, steadyMedian, TRAIN_IMAGES } from "./options.ts";
 import type { TorchResult } from "./pytorch.ts";
 import type { BackendResult, TrainPath } from "./run_backend.ts";
 
@@ -29,7 +29,7 @@ export interface BenchReport {
   backends: BackendResult[];
   /** Runs that failed, with the first line of their error. */
   skipped: Record<string, string>;
-  /** What PyTorch measured at each thread count, with its median seconds per epoch. */
+  /** What PyTorch measured at each thread count, with its median seconds per epoch after the first. */
   torch: (TorchResult & { medianSeconds: number })[];
   /**
    * Median seconds per epoch of blas's fastest run over PyTorch's fastest, for the project's
@@ -62,7 +62,7 @@ export function benchReport(
   epochs: number,
   cpu: string = thisCpu(),
 ): BenchReport {
-  const torchRuns = torch.map((t) => ({ ...t, medianSeconds: median(t.seconds) }));
+  const torchRuns = torch.map((t) => ({ ...t, medianSeconds: steadyMedian(t.seconds) }));
   const torchBest = fastest(torchRuns);
   const overTorch: Partial<Record<TrainPath, number>> = {};
   const overFloor: Partial<Record<TrainPath, number>> = {};

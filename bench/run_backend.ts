@@ -13,13 +13,12 @@ import { initBackend } from "../lib/backend/init.ts";
 import { type BackendName, blasThreads } from "../lib/config.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { firstSamples } from "../lib/data/splits.ts";
-import { median } from "../lib/evaluation/results.ts";
 import { buildMlp } from "../lib/model/mlp.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
 import { epochProducts, productSeconds } from "./floor.ts";
-import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
+import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, steadyMedian, TRAIN_IMAGES } from "./options.ts";
 
 /** What one backend's run measured. */
 export interface BackendResult {
@@ -31,7 +30,7 @@ export interface BackendResult {
   threads: number;
   /** Seconds of each epoch (validation included), extrapolated to 60,000 images for cpu. */
   epochSeconds: number[];
-  /** Median of `epochSeconds`. */
+  /** Median of `epochSeconds` after the first (`steadyMedian`). */
   medianSeconds: number;
   /** Training images per second: 48,000 / median epoch seconds. */
   imagesPerSecond: number;
@@ -147,7 +146,7 @@ export async function measureBackend(
   tf.dispose([x, y]);
   const scale = EPOCH_IMAGES / split.labels.length;
   const epochSeconds = seconds.map((s) => s * scale);
-  const medianSeconds = median(epochSeconds);
+  const medianSeconds = steadyMedian(epochSeconds);
   const hwm = vmHwmMiB();
   return {
     backend,
