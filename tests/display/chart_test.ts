@@ -15,6 +15,7 @@ import { dotPlot } from "../../lib/pictures/dot_plot.ts";
 import { dropoutCurves } from "../../lib/pictures/dropout_curves.ts";
 import { layerDynamics, trainingCurves } from "../../lib/pictures/learning.ts";
 import { type Chart, renderSvg } from "../../lib/pictures/render.ts";
+import { inlineDataNumbers } from "../fixtures/chart_data.ts";
 
 const titles = { xTitle: "x", yTitle: "y" };
 const epochs = 20;
@@ -115,21 +116,6 @@ function scaleBindings(node: unknown): string[] {
   );
 }
 
-/** Every number in the rows of a spec's inline data. */
-function dataNumbers(spec: Record<string, unknown>): number[] {
-  const rows: unknown[] = [];
-  const walk = (node: unknown, parent = ""): void => {
-    if (Array.isArray(node)) return node.forEach((v) => walk(v));
-    if (node === null || typeof node !== "object") return;
-    for (const [k, v] of Object.entries(node)) {
-      if ((parent === "data" && k === "values") || parent === "datasets") rows.push(...v);
-      else walk(v, k);
-    }
-  };
-  walk(spec);
-  return rows.flatMap((row) => Object.values(row as object)).filter((v) => typeof v === "number");
-}
-
 for (const { name, chart, zooms } of CHARTS) {
   Deno.test(`${name}: a lean Vega-Lite 5 spec with tooltips, and zoom on x for line charts`, () => {
     const spec = vegaLiteSpec(chart);
@@ -138,7 +124,7 @@ for (const { name, chart, zooms } of CHARTS) {
     assert.deepEqual((spec.config.mark as { tooltip: boolean }).tooltip, true);
     assert.equal(spec.config.font, "Inter, Helvetica, Arial, sans-serif", "the library's theme");
     assert.deepEqual(scaleBindings(spec), zooms);
-    const numbers = dataNumbers(spec);
+    const numbers = inlineDataNumbers(spec);
     assert.ok(numbers.length > 0, "data inline");
     for (const v of numbers) assert.equal(v, Number(v.toPrecision(5)), `${v}: 5 digits at most`);
     const compiled = compile(spec as unknown as TopLevelSpec).spec;
