@@ -7,6 +7,7 @@
  */
 import type { Blas } from "../packages/tfjs-backend-blas/mod.ts";
 import { median } from "../lib/evaluation/results.ts";
+import { EPOCH_IMAGES, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 
 /** One matrix product C[m, n] = op(A)[m, k] · op(B)[k, n], as `Blas.sgemm` takes it. */
 export interface Product {
@@ -126,4 +127,18 @@ export function productSeconds(blas: Blas, products: readonly Product[], repeats
   };
   run();
   return median(Array.from({ length: repeats }, run));
+}
+
+/**
+ * Seconds of a bench epoch's floor through `blas`: the products of the study's MLP on `inputs`
+ * features and `classes` classes, 48,000 training and 12,000 validation images in batches of
+ * `SETTINGS.batchSize` (see {@linkcode epochProducts} and {@linkcode productSeconds}).
+ */
+export function epochFloorSeconds(blas: Blas, inputs: number, classes: number): number {
+  const sizes = [inputs, ...SETTINGS.hiddenUnits, classes];
+  const { batchSize } = SETTINGS;
+  return productSeconds(
+    blas,
+    epochProducts(sizes, TRAIN_IMAGES, EPOCH_IMAGES - TRAIN_IMAGES, batchSize),
+  );
 }

@@ -21,7 +21,7 @@ import { SeededDropout } from "../lib/model/seeded_dropout.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
-import { epochProducts, productSeconds } from "./floor.ts";
+import { epochFloorSeconds } from "./floor.ts";
 import { PROFILE_STEPS, SETTINGS, TRAIN_IMAGES } from "./options.ts";
 import { PhaseClock, type PhaseTotal } from "./phase_clock.ts";
 import { benchModel, type TrainPath, useBackend } from "./run_backend.ts";
@@ -140,14 +140,11 @@ async function profileBlas(): Promise<void> {
   const clock = new PhaseClock();
   instrument(clock, backend);
   const { x, y } = toTensors((await loadMnist()).train);
-  const sizes = [x.shape[1]!, ...SETTINGS.hiddenUnits, y.shape[1]!];
-  const validationImages = x.shape[0] - TRAIN_IMAGES;
-  const products = epochProducts(sizes, TRAIN_IMAGES, validationImages, SETTINGS.batchSize);
   for (const path of ["train", "fit"] as const) {
     const model = benchModel();
     const { ms, totals } = await secondEpoch(path, model, x, y, clock);
     disposeModel(model);
-    const floorMs = 1000 * productSeconds(backend.blas, products);
+    const floorMs = 1000 * epochFloorSeconds(backend.blas, x.shape[1]!, y.shape[1]!);
     printPhases(path, ms, totals, floorMs);
   }
   tf.dispose([x, y]);

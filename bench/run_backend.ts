@@ -17,7 +17,7 @@ import { buildMlp } from "../lib/model/mlp.ts";
 import { toTensors } from "../lib/preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../lib/tf.ts";
 import { train } from "../lib/training/train.ts";
-import { epochProducts, productSeconds } from "./floor.ts";
+import { epochFloorSeconds } from "./floor.ts";
 import { CPU_IMAGES, EPOCH_IMAGES, SETTINGS, steadyMedian, TRAIN_IMAGES } from "./options.ts";
 
 /** What one backend's run measured. */
@@ -136,13 +136,7 @@ export async function measureBackend(
       onBatchEnd,
     }).then((history) => ({ seconds: history.seconds, valAccuracy: history.val_acc.at(-1)! }));
   const blas = tf.backend() instanceof BlasBackend ? (tf.backend() as BlasBackend).blas : undefined;
-  const sizes = [x.shape[1]!, ...SETTINGS.hiddenUnits, y.shape[1]!];
-  const products = epochProducts(
-    sizes,
-    TRAIN_IMAGES,
-    EPOCH_IMAGES - TRAIN_IMAGES,
-    SETTINGS.batchSize,
-  );
+  const [inputs, classes] = [x.shape[1]!, y.shape[1]!];
   tf.dispose([x, y]);
   const scale = EPOCH_IMAGES / split.labels.length;
   const epochSeconds = seconds.map((s) => s * scale);
@@ -159,7 +153,7 @@ export async function measureBackend(
     rssSource: hwm === undefined ? "sampled rss" : "VmHWM",
     valAccuracy,
     extrapolated,
-    floorSeconds: blas && productSeconds(blas, products),
+    floorSeconds: blas && epochFloorSeconds(blas, inputs, classes),
     blasKernels: blas?.kernels(),
   };
 }
