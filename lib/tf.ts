@@ -19,5 +19,5 @@ core.enableProdMode();
 /** TensorFlow.js core ops and the layers API under one name, e.g. `tf.tensor2d(...)`, `tf.sequential(...)`. */
 export const tf = { ...core, ...layers };
 
-export type { io, Tensor, Tensor2D } from "@tensorflow/tfjs-core";
+export type { io, Scalar, Tensor, Tensor2D, Variable } from "@tensorflow/tfjs-core";
 export type { LayersModel } from "@tensorflow/tfjs-layers";

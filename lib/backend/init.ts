@@ -79,3 +79,32 @@ export async function initBackend(name?: BackendName): Promise<BackendName> {
   }
   throw new Error(`none of the tfjs backends ${BACKENDS.join(", ")} could be started`);
 }
+
+/**
+ * Runs `work` with the tfjs backend `name` active (started as {@linkcode initBackend} starts a
+ * forced one), then makes the backend that was active before active again, also on an Error.
+ * Tensors made on one backend are read on the other: tfjs moves their data when needed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tf } from "../tf.ts";
+ *
+ * const before = await initBackend();
+ * const sum = await withBackend("cpu", () => {
+ *   assert.equal(tf.getBackend(), "cpu");
+ *   return tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0];
+ * });
+ * assert.equal(sum, 6);
+ * assert.equal(tf.getBackend(), before);
+ * ```
+ */
+export async function withBackend<T>(name: BackendName, work: () => T | Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  await initBackend(name);
+  try {
+    return await work();
+  } finally {
+    await tf.setBackend(previous);
+  }
+}

@@ -77,7 +77,13 @@ export class SeededDropout extends tf.layers.Layer {
 
   /** Fills `mask` with the next training call's factors (0 or 1/keep) and advances the sequence. */
   fillDropoutMask(mask: Float32Array): void {
-    fillMask(mask, (Math.imul(this.seed, 0x9e3779b1) + this.#calls++) | 0, 1 - this.rate);
+    this.peekDropoutMask(mask);
+    this.#calls++;
+  }
+
+  /** Fills `mask` with the factors that the next training call will use, without advancing. */
+  peekDropoutMask(mask: Float32Array): void {
+    fillMask(mask, (Math.imul(this.seed, 0x9e3779b1) + this.#calls) | 0, 1 - this.rate);
   }
 
   override getConfig() {
