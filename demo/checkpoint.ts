@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { isInsideFolder, MODEL_FILE } from "../lib/training/checkpoint/format.ts";
 
 /** The notebook that trains the model and saves checkpoints/mlp_1. */
-export const TRAINING_NOTEBOOK = "notebooks/04_train.ipynb";
+export const TRAINING_NOTEBOOK = "notebooks/05_train.ipynb";
 
 /** A checkpoint folder as the demo found it: ready to serve, or why not. */
 export type CheckpointState =
@@ -137,12 +137,12 @@ export async function inspectCheckpoint(dir: string): Promise<CheckpointState> {
  * import assert from "node:assert/strict";
  *
  * const message = noCheckpointMessage("there is no checkpoint folder checkpoints/mlp_1");
- * assert.match(message, /Notebook 04 \(notebooks\/04_train\.ipynb\) trains the model/);
+ * assert.match(message, /Notebook 05 \(notebooks\/05_train\.ipynb\) trains the model/);
  * ```
  */
 export function noCheckpointMessage(problem: string): string {
   return `No checkpoint to load: ${problem}.\n` +
-    `Notebook 04 (${TRAINING_NOTEBOOK}) trains the model and saves it to checkpoints/mlp_1: ` +
+    `Notebook 05 (${TRAINING_NOTEBOOK}) trains the model and saves it to checkpoints/mlp_1: ` +
     "run `deno task reproduce`, or open the notebook with `deno task jupyter` and run it. " +
     "Then reload this page (or start the demo with `--checkpoint DIR` for another checkpoint).";
 }

@@ -4,7 +4,7 @@
  * Bundles the page's script, serves the page and the checkpoint on 127.0.0.1, prints the URL;
  * Ctrl+C stops it. Options:
  *
- * - `--checkpoint DIR`: the checkpoint folder (default: checkpoints/mlp_1, notebook 04's best);
+ * - `--checkpoint DIR`: the checkpoint folder (default: checkpoints/mlp_1, notebook 05's best);
  * - `--dataset mnist|fashion-mnist`: its class names and preprocessing, when neither its
  *   model.json's metadata nor `MLP_DATASET` says (see demo/classes.ts);
  * - `--port N`: the port (default 8028 where free, else any free port; 0: any free port).
@@ -30,7 +30,7 @@ export const DEFAULT_CHECKPOINT = "checkpoints/mlp_1";
 const USAGE = `usage: deno task demo [--checkpoint DIR] [--dataset mnist|fashion-mnist] [--port N]
 
 Serves a page on 127.0.0.1 to draw a digit on and see the model's guess.
-  --checkpoint DIR  checkpoint folder (default ${DEFAULT_CHECKPOINT}, saved by notebook 04)
+  --checkpoint DIR  checkpoint folder (default ${DEFAULT_CHECKPOINT}, saved by notebook 05)
   --dataset NAME    class names of the checkpoint: mnist or fashion-mnist (default: what its
                     model.json's metadata says, else MLP_DATASET, else mnist)
   --port N          port (default 8028 where free, else any free one; 0: any free one)`;

@@ -44,9 +44,9 @@ export interface Config {
   backend?: BackendName;
   /** The data set (`MLP_DATASET`, default "mnist"). */
   dataset: DatasetName;
-  /** Seeds of notebook 06, from `seed` in steps of 1000 (`MLP_SEEDS`, default 5, at least 2). */
+  /** Seeds of notebook 07, from `seed` in steps of 1000 (`MLP_SEEDS`, default 5, at least 2). */
   seeds: number;
-  /** Keep notebook 06's models of every seed in checkpoints/seeds/ (`MLP_KEEP_SEEDS=1`). */
+  /** Keep notebook 07's models of every seed in checkpoints/seeds/ (`MLP_KEEP_SEEDS=1`). */
   keepSeeds: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `deno task reproduce`: installs what is missing (see setup.ts), executes the seven notebooks in
+ * `deno task reproduce`: installs what is missing (see setup.ts), executes the eight notebooks in
  * order, in place, then prints this project's results beside the original study's, leaves them
  * in checkpoints/results.json and copies the README's figures (PNG) from the notebooks into docs/.
  *
@@ -27,10 +27,11 @@ export const NOTEBOOKS = [
   "01_explore",
   "02_preprocess",
   "03_model",
-  "04_train",
-  "05_noise",
-  "06_seeds",
-  "07_inside",
+  "04_one_step",
+  "05_train",
+  "06_noise",
+  "07_seeds",
+  "08_inside",
 ];
 const RESULTS = `${root}checkpoints/results.json`;
 const QUICK_VARIABLES = [
@@ -49,7 +50,7 @@ export const README_FIGURE_KEY = "readme_figure";
 
 /** A notebook cell marked as a README figure, with its PNG output if it has one. */
 export interface ReadmeFigure {
-  /** The notebook, as messages name it (e.g. `notebooks/04_train.ipynb`). */
+  /** The notebook, as messages name it (e.g. `notebooks/05_train.ipynb`). */
   notebook: string;
   /** The cell's id. */
   cellId: string;
@@ -170,10 +171,10 @@ export function checkMarked(figures: ReadmeFigure[], expected: string[]): void {
  *
  * const progress = "Seed 2/5 (1042) · model 3/4: Noisy model\nEpoch 4/10 · step 100/375";
  * assert.equal(
- *   statusLine("06_seeds", { cell: 5, cells: 9, progress }, 151, 200),
- *   "  06_seeds · cell 5/9 · 2:31 · Seed 2/5 (1042) · model 3/4: Noisy model · Epoch 4/10 · step 100/375",
+ *   statusLine("07_seeds", { cell: 5, cells: 9, progress }, 151, 200),
+ *   "  07_seeds · cell 5/9 · 2:31 · Seed 2/5 (1042) · model 3/4: Noisy model · Epoch 4/10 · step 100/375",
  * );
- * assert.equal(statusLine("06_seeds", { cell: 5, cells: 9, progress: "" }, 7, 20), "  06_seeds · cell 5…");
+ * assert.equal(statusLine("07_seeds", { cell: 5, cells: 9, progress: "" }, 7, 20), "  07_seeds · cell 5…");
  * ```
  */
 export function statusLine(

@@ -1,5 +1,5 @@
 /**
- * Notebook 06's tables over seeds: each metric's spread beside the original's value, and the
+ * Notebook 07's tables over seeds: each metric's spread beside the original's value, and the
  * study's claims as paired differences with their verdicts, formatted as the notebook shows them,
  * and the values it records.
  *
@@ -30,7 +30,7 @@ export interface StudyClaim {
   words: VerdictWords;
 }
 
-/** The study's four claims, as notebook 06 tests them. */
+/** The study's four claims, as notebook 07 tests them. */
 export const STUDY_CLAIMS: readonly StudyClaim[] = Object.freeze([
   {
     key: "noisy_vs_clean.clean_test",
@@ -220,7 +220,7 @@ export function claimRows(differences: readonly PairedDifference[]): string[][] 
 }
 
 /**
- * The values notebook 06 records in the results file: the seed count and time, each seed's
+ * The values notebook 07 records in the results file: the seed count and time, each seed's
  * values, each metric's mean and sd, and each claim's mean difference and 95% CI.
  *
  * @example

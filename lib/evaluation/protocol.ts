@@ -1,7 +1,7 @@
 /**
  * The study's protocol in one place: its four models, the seeds it derives from one seed, the
  * sets each model trains and is tested on, and the steps that train and measure a model. Notebook
- * 05 runs these steps cell by cell; `runStudySeed` runs them for each seed of notebook 06.
+ * 06 runs these steps cell by cell; `runStudySeed` runs them for each seed of notebook 07.
  *
  * @module
  */
@@ -26,7 +26,7 @@ export interface StudyModel {
   checkpoint: string | null;
 }
 
-/** The study's four models, in the order notebook 05 and `runStudySeed` train them. */
+/** The study's four models, in the order notebook 06 and `runStudySeed` train them. */
 export const STUDY_MODELS: readonly StudyModel[] = Object.freeze([
   { key: "clean", name: "Clean reference", checkpoint: "mlp_1_reference" },
   { key: "noisy", name: "Noisy model", checkpoint: "mlp_1_noisy" },

@@ -1,6 +1,6 @@
 /**
  * Statistics over seeds: the seed list, mean ± standard deviation, the 95% confidence interval of
- * a paired difference (Student's t), and a verdict in plain words — what notebook 06 uses to tell
+ * a paired difference (Student's t), and a verdict in plain words — what notebook 07 uses to tell
  * a method's effect from the luck of one seed.
  *
  * @module
@@ -312,7 +312,7 @@ export interface SingleRunDifference {
 
 /**
  * Sets `a − b`, two accuracies of single runs (one seed each, in [0, 1]), against `sd`, the
- * standard deviation of one model's accuracy over seeds (notebook 06): two runs that differ only
+ * standard deviation of one model's accuracy over seeds (notebook 07): two runs that differ only
  * by luck differ with a standard deviation of √2·sd, so a difference within ±2√2·sd is what a
  * change of seed alone often gives.
  *

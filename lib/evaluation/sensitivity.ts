@@ -93,7 +93,7 @@ export async function inputGradientNorms(
   return norms;
 }
 
-/** The spread of per-sample input-gradient norms, as notebook 07's table shows it. */
+/** The spread of per-sample input-gradient norms, as notebook 08's table shows it. */
 export interface NormSummary {
   /** Their mean. */
   mean: number;

@@ -1,6 +1,6 @@
 /**
- * One seed of the study: notebook 05's four models (`STUDY_MODELS`) trained with one seed and
- * measured, through the protocol's own steps, so notebook 06 can repeat the study over seeds.
+ * One seed of the study: notebook 06's four models (`STUDY_MODELS`) trained with one seed and
+ * measured, through the protocol's own steps, so notebook 07 can repeat the study over seeds.
  *
  * @module
  */
@@ -65,7 +65,7 @@ function takeBuffer(length: number): Float32Array {
 }
 
 /**
- * Trains the study's four models ({@linkcode STUDY_MODELS}) with one seed as notebook 05 does,
+ * Trains the study's four models ({@linkcode STUDY_MODELS}) with one seed as notebook 06 does,
  * keeps each one's epoch of best validation accuracy, and returns the values of
  * {@linkcode SEED_METRIC_KEYS} (accuracies in [0, 1]) by key.
  *

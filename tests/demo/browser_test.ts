@@ -322,7 +322,7 @@ Deno.test({
     try {
       demo = await startDemoProcess(["--checkpoint", dir]);
       assert.match(demo.log(), /No checkpoint to load: there is no checkpoint folder .*mlp_1/);
-      assert.match(demo.log(), /notebooks\/04_train\.ipynb/);
+      assert.match(demo.log(), /notebooks\/05_train\.ipynb/);
       const opened = await openBrowser();
       browser = opened.browser;
       const { page } = opened;
@@ -337,7 +337,7 @@ Deno.test({
       const shown = await notice();
       assert.ok(shown.visible, "the message is not shown");
       assert.match(shown.text, /No checkpoint to load: there is no checkpoint folder/);
-      assert.match(shown.text, /Notebook 04 \(notebooks\/04_train\.ipynb\) trains the model/);
+      assert.match(shown.text, /Notebook 05 \(notebooks\/05_train\.ipynb\) trains the model/);
       await draw(page, ONE);
       const drawn = await settled(page);
       assert.ok(drawn.input && drawn.predicted === undefined, "a prediction without a model");

@@ -158,7 +158,7 @@ Deno.test("the demo serves no weight file that leaves the checkpoint folder", as
   });
 });
 
-Deno.test("without a checkpoint the page says so and names notebook 04, which makes one", async () => {
+Deno.test("without a checkpoint the page says so and names notebook 05, which makes one", async () => {
   await using tmp = await tempDir("demo-server-test-");
   const root = tmp.path;
   const cases: [string, () => Promise<void>, RegExp][] = [
@@ -177,7 +177,7 @@ Deno.test("without a checkpoint the page says so and names notebook 04, which ma
       const config = embeddedConfig(page.body);
       assert.equal(config.modelUrl, undefined);
       assert.match(String(config.problem), problem);
-      assert.match(String(config.problem), /Notebook 04 \(notebooks\/04_train\.ipynb\) trains/);
+      assert.match(String(config.problem), /Notebook 05 \(notebooks\/05_train\.ipynb\) trains/);
       assert.match(page.body, /<p id="notice" class="notice" role="alert">No checkpoint to load/);
       assert.equal((await rawRequest(port, "/checkpoint/model.json")).status, 404);
     }, { checkpointLabel: name });
@@ -226,9 +226,9 @@ Deno.test("deno task demo prints its URL and says in the terminal when there is 
     const log = demo.log();
     assert.match(log, /Draw a digit: the demo is serving at\n\n {4}http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(log, /No checkpoint to load: there is no checkpoint folder .*mlp_1/);
-    assert.match(log, /Notebook 04 \(notebooks\/04_train\.ipynb\) trains the model/);
+    assert.match(log, /Notebook 05 \(notebooks\/05_train\.ipynb\) trains the model/);
     const page = await rawRequest(demo.port, "/");
-    assert.match(String(embeddedConfig(page.body).problem), /notebooks\/04_train\.ipynb/);
+    assert.match(String(embeddedConfig(page.body).problem), /notebooks\/05_train\.ipynb/);
     const script = await rawRequest(demo.port, "/demo.js");
     assert.equal(script.status, 200);
     assert.ok(script.body.length > 100_000, `a bundle of ${script.body.length} characters`);

@@ -1,5 +1,5 @@
 /**
- * Notebook 06's statistics against known values, its dot plot, and its settings (MLP_SEEDS,
+ * Notebook 07's statistics against known values, its dot plot, and its settings (MLP_SEEDS,
  * MLP_KEEP_SEEDS).
  */
 import assert from "node:assert/strict";
@@ -170,7 +170,7 @@ Deno.test("MLP_SEEDS and MLP_KEEP_SEEDS", () => {
 });
 
 Deno.test("dotPlot labels every tick it draws, 0 included, and its legend at full strength", async () => {
-  // Paired differences as notebook 06 draws them: seed by seed, the interval, 0 as reference.
+  // Paired differences as notebook 07 draws them: seed by seed, the interval, 0 as reference.
   const svg = await renderSvg(dotPlot({
     title: "Paired differences",
     xTitle: "Difference (points)",

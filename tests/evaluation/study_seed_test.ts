@@ -1,5 +1,5 @@
 /**
- * Notebook 06's one seed of the study (runStudySeed) on a slice of the real MNIST, and its
+ * Notebook 07's one seed of the study (runStudySeed) on a slice of the real MNIST, and its
  * progress line (seedProgress).
  */
 import assert from "node:assert/strict";

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * What a person sees, through a real browser: the committed notebooks opened untrusted in Jupyter
- * Notebook, notebook 04 run from the page in quick mode, and nbconvert's HTML export of each
+ * Notebook, notebook 05 run from the page in quick mode, and nbconvert's HTML export of each
  * notebook, in headless Chromium driven by puppeteer-core. Screenshots go to tests/screenshots/.
  *
  * Outside CI, without Chromium or Notebook, the test says so in one line and is skipped; under CI
@@ -21,10 +21,11 @@ const FIGURES: Record<string, number> = {
   "01_explore": 5,
   "02_preprocess": 1,
   "03_model": 1,
-  "04_train": 4,
-  "05_noise": 7,
-  "06_seeds": 2,
-  "07_inside": 8,
+  "04_one_step": 2,
+  "05_train": 4,
+  "06_noise": 7,
+  "07_seeds": 2,
+  "08_inside": 8,
 };
 
 const notebookApp = await output("jupyter", ["notebook", "--version"]);
@@ -112,8 +113,8 @@ async function committedUntrusted(page: Page, server: JupyterServer) {
   }
 }
 
-async function runAll04(page: Page, server: JupyterServer) {
-  await openNotebook(page, server, "04_train");
+async function runAllTraining(page: Page, server: JupyterServer) {
+  await openNotebook(page, server, "05_train");
   await page.evaluate(() => {
     // deno-lint-ignore no-explicit-any
     (globalThis as any).Jupyter.notebook.clear_all_output();
@@ -156,11 +157,11 @@ async function runAll04(page: Page, server: JupyterServer) {
     () => page.$eval("#kernel_indicator_icon", (e) => e.classList.contains("kernel_idle_icon")),
     30_000,
   );
-  await screenshotNotebook(page, "run-all-04_train.png");
+  await screenshotNotebook(page, "run-all-05_train.png");
   const shown = await figuresIn(page, "#notebook .output_area");
-  const expected = FIGURES["04_train"];
-  assert.deepEqual(shown, { all: expected, visible: expected, broken: 0 }, "04 after Run All");
-  assert.equal(await page.$$eval(".output_error", (e) => e.length), 0, "04: error shown");
+  const expected = FIGURES["05_train"];
+  assert.deepEqual(shown, { all: expected, visible: expected, broken: 0 }, "05 after Run All");
+  assert.equal(await page.$$eval(".output_error", (e) => e.length), 0, "05: error shown");
 }
 
 /** nbconvert's pages as a reader opens them offline: requests beyond the file are refused. */
@@ -241,12 +242,12 @@ async function withNotebook(names: string[], env: Record<string, string>, sessio
 }
 
 Deno.test({
-  name: "a person sees every figure: Notebook untrusted, Run All of 04, nbconvert's HTML",
+  name: "a person sees every figure: Notebook untrusted, Run All of 05, nbconvert's HTML",
   ignore: skip,
   fn: () =>
     withNotebook(NOTEBOOKS, QUICK, async (page, server, { browser, sandbox }) => {
       await committedUntrusted(page, server);
-      await runAll04(page, server);
+      await runAllTraining(page, server);
       await nbconvertHtml(await browser.newPage(), sandbox);
     }),
 });
@@ -257,12 +258,12 @@ function outputText(page: Page): Promise<string> {
 }
 
 /**
- * Stop as a person presses it: 04 with a run long enough to interrupt, Run All, the Stop button
+ * Stop as a person presses it: 05 with a run long enough to interrupt, Run All, the Stop button
  * once epoch 2 is under way; then the kernel must be alive and idle, the error must name the epoch
  * and the checkpoint, and a new cell must see the earlier cells' variables and load the checkpoint.
  */
 async function stopDuringTraining(page: Page, server: JupyterServer) {
-  await openNotebook(page, server, "04_train");
+  await openNotebook(page, server, "05_train");
   await page.evaluate(() => {
     // deno-lint-ignore no-explicit-any
     (globalThis as any).Jupyter.notebook.clear_all_output();
@@ -289,7 +290,7 @@ async function stopDuringTraining(page: Page, server: JupyterServer) {
     text,
     /train: stopped at epoch \d+, step \d+ of \d+ \(Stop \/ interrupt\); \.\.\/checkpoints\/mlp_1 keeps the best model so far \(epoch \d+\)/,
   );
-  await screenshotNotebook(page, "stop-04_train.png");
+  await screenshotNotebook(page, "stop-05_train.png");
   // A new cell at the end sees the variables of the cells before and loads the checkpoint.
   await page.evaluate(() => {
     // deno-lint-ignore no-explicit-any
@@ -315,7 +316,7 @@ Deno.test({
   ignore: skip,
   fn: () =>
     withNotebook(
-      ["04_train"],
+      ["05_train"],
       { MLP_EPOCHS: "30", MLP_TRAIN_LIMIT: "30000", MLP_TEST_LIMIT: "2000" },
       (page, server) => stopDuringTraining(page, server),
     ),

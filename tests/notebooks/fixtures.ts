@@ -1,7 +1,7 @@
 /** What the notebook tests share: the quick settings, the output shape, and a sandbox of copies. */
 import { ROOT } from "../fixtures/root.ts";
 
-/** The seven notebooks, in order: reproduce's list. */
+/** The eight notebooks, in order: reproduce's list. */
 export { NOTEBOOKS } from "../../scripts/reproduce.ts";
 
 /** Environment of a quick run: 6,000 training images, 2 epochs, 2,000 test images. */

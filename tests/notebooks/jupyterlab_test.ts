@@ -7,10 +7,10 @@
  *
  * - Each committed notebook's outputs, untrusted as when opened from disk: the registry picks the
  *   Vega-Lite spec of every chart and the PNG of every other figure; vega draws every chart (data
- *   marks on one canvas, no console error); notebooks 01, 04, 05, 06 and 07 hold charts; hovering
- *   a point of 04's learning curve and a cell of its confusion matrix shows vega-tooltip's tooltip
+ *   marks on one canvas, no console error); notebooks 01, 05, 06, 07 and 08 hold charts; hovering
+ *   a point of 05's learning curve and a cell of its confusion matrix shows vega-tooltip's tooltip
  *   with the point's accuracy and the cell's count.
- * - The live curve stays live: a cell that trains as notebook 04 does (1,000 images, 3 epochs) runs
+ * - The live curve stays live: a cell that trains as notebook 05 does (1,000 images, 3 epochs) runs
  *   in Jupyter's deno kernel; its curve comes as one display id, a Vega-Lite bundle updated in
  *   place after each epoch; the captured messages replayed into JupyterLab's OutputArea leave the
  *   progress bar and the final curve (3 epochs, drawn once by vega) and nothing else.
@@ -32,16 +32,16 @@ import { ROOT } from "../fixtures/root.ts";
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
 
 /** The notebooks that draw at least one chart. */
-const CHARTED = ["01_explore", "04_train", "05_noise", "06_seeds", "07_inside"];
+const CHARTED = ["01_explore", "04_one_step", "05_train", "06_noise", "07_seeds", "08_inside"];
 
-/** The start of the alt text (`text/plain`) of 04's learning curve and of its confusion matrix. */
+/** The start of the alt text (`text/plain`) of 05's learning curve and of its confusion matrix. */
 const LEARNING_CURVE = "Train vs validation accuracy";
 const CONFUSION_MATRIX = "Confusion matrix";
 
 /** Epochs of the live cell. */
 const EPOCHS = 3;
 
-/** The live cell: notebook 04's training call, on 1,000 images for 3 epochs, run in notebooks/. */
+/** The live cell: notebook 05's training call, on 1,000 images for 3 epochs, run in notebooks/. */
 const LIVE_CELL = `
 import { buildMlp, initBackend, loadDataset, notebookProgress, toTensors, train } from "../lib/mod.ts";
 const backend = await initBackend(); // a declaration: the cell ends without a result
@@ -168,9 +168,9 @@ async function checkOutput(page: Page, name: string, saved: Output, shown: Shown
   }
 }
 
-/** Each committed notebook's outputs rendered untrusted; returns 04's outputs, key by alt text. */
+/** Each committed notebook's outputs rendered untrusted; returns 05's outputs, key by alt text. */
 async function committedNotebooks(page: Page): Promise<Map<string, [Output, Shown]>> {
-  const charts04 = new Map<string, [Output, Shown]>();
+  const trainingCharts = new Map<string, [Output, Shown]>();
   const chartless: string[] = [];
   for (const name of NOTEBOOKS) {
     const outputs = await savedOutputs(`${ROOT}notebooks/${name}.ipynb`);
@@ -181,8 +181,8 @@ async function committedNotebooks(page: Page): Promise<Map<string, [Output, Show
     assert.deepEqual(shown.map((s) => s.text), texts, `${name}: outputs shown`);
     for (const [i, output] of saved.entries()) {
       await checkOutput(page, name, output, shown[i]);
-      if (name === "04_train" && VEGA_LITE in (output.data ?? {})) {
-        charts04.set(shown[i].text, [output, shown[i]]);
+      if (name === "05_train" && VEGA_LITE in (output.data ?? {})) {
+        trainingCharts.set(shown[i].text, [output, shown[i]]);
       }
     }
     if (!saved.some((o) => VEGA_LITE in (o.data ?? {}))) chartless.push(name);
@@ -190,7 +190,7 @@ async function committedNotebooks(page: Page): Promise<Map<string, [Output, Show
   }
   const missing = CHARTED.filter((name) => chartless.includes(name));
   assert.deepEqual(missing, [], "notebooks that save no Vega-Lite chart");
-  return charts04;
+  return trainingCharts;
 }
 
 /** The values an item's tooltip shows, as vega computed them (an object's values, or itself). */
@@ -343,10 +343,10 @@ Deno.test({
       const errors = pageErrors(page);
       await page.goto(url, { waitUntil: "load" });
       await t.step("committed notebooks, untrusted", async () => {
-        const charts04 = await committedNotebooks(page);
+        const trainingCharts = await committedNotebooks(page);
         const find = (start: string) => {
-          const found = [...charts04.entries()].find(([text]) => text.startsWith(start));
-          assert.ok(found, `04_train: no Vega-Lite chart "${start}…"`);
+          const found = [...trainingCharts.entries()].find(([text]) => text.startsWith(start));
+          assert.ok(found, `05_train: no Vega-Lite chart "${start}…"`);
           return found[1];
         };
         const curve = find(LEARNING_CURVE);

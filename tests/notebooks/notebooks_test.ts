@@ -99,21 +99,22 @@ function assertOutputs(
   }
 }
 
-Deno.test("the seven notebooks run in quick mode with their pictures, tables and accuracy", async () => {
+Deno.test("the eight notebooks run in quick mode with their pictures, tables and accuracy", async () => {
   const before = await committedNotebooks();
   const { outputs, results } = await runQuick(NOTEBOOKS, { MLP_DATASET: "mnist", MLP_SEEDS: "2" });
   assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5, "text/html": 1 }, 1);
   const preprocess = { "image/png": 1, "text/html": 2 };
   assertOutputs("02_preprocess", outputs.get("02_preprocess")!, preprocess, 0);
   assertOutputs("03_model", outputs.get("03_model")!, { "image/png": 1, "text/html": 2 }, 0);
-  // 04: the live accuracy curve, the final one, the confusion matrix.
-  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4, "text/html": 2 }, 3);
-  // 05: four models' live curves and the robustness curve.
-  assertOutputs("05_noise", outputs.get("05_noise")!, { "image/png": 7, "text/html": 7 }, 5);
+  assertOneStep(outputs.get("04_one_step")!);
+  // 05: the live accuracy curve, the final one, the confusion matrix.
+  assertOutputs("05_train", outputs.get("05_train")!, { "image/png": 4, "text/html": 2 }, 3);
+  // 06: four models' live curves and the robustness curve.
+  assertOutputs("06_noise", outputs.get("06_noise")!, { "image/png": 7, "text/html": 7 }, 5);
   const all = allText(outputs.get("03_model")!);
   assert.match(all, /269,?322/);
-  assert.match(allText(outputs.get("04_train")!), /Pred \d \/ True \d/);
-  assert.match(allText(outputs.get("04_train")!), /Epoch 2\/2 · step 75\/75/);
+  assert.match(allText(outputs.get("05_train")!), /Pred \d \/ True \d/);
+  assert.match(allText(outputs.get("05_train")!), /Epoch 2\/2 · step 75\/75/);
   assert.ok(
     results["clean.test_accuracy"] > 0.85,
     `clean test accuracy ${results["clean.test_accuracy"]}`,
@@ -124,14 +125,33 @@ Deno.test("the seven notebooks run in quick mode with their pictures, tables and
     results["leaky.best_val_accuracy"] > results["robust.best_val_accuracy"],
     "the leak inflates validation accuracy",
   );
-  assertSeeds(outputs.get("06_seeds")!, results);
-  assertInside(outputs.get("07_inside")!);
+  assertSeeds(outputs.get("07_seeds")!, results);
+  assertInside(outputs.get("08_inside")!);
   assert.deepEqual(await committedNotebooks(), before, "the committed notebooks were rewritten");
 });
 
-/** 06 in quick mode (2 seeds): its tables, its two dot plots, its verdicts and its results. */
+/** 04 in quick mode (batches of 64): the batch, the checks it asserts, and the loss slice. */
+function assertOneStep(outputs: Output[]) {
+  assertOutputs("04_one_step", outputs, { "image/png": 2, "text/html": 5 }, 1);
+  const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
+    text(o.data!["text/plain"]).split(":")[0]
+  );
+  assert.deepEqual(figures, [
+    "The first 10 of the batch's 64 images",
+    "The batch's loss along the gradient's direction",
+  ]);
+  const all = allText(outputs);
+  assert.match(all, /largest \|p by hand − p of the model\|: \d\.\de-[78] of the largest p/);
+  assert.match(all, /largest relative error \d\.\de-\d/);
+  const [, before, after] = all.match(/L before the step: (\d\.\d+); after: (\d\.\d+)/) ?? [];
+  assert.ok(Number(after) < Number(before), `the step's loss: ${before} → ${after}`);
+  assert.match(all, /4,800 training images \/ 64 per batch → 75 steps per epoch/);
+  assert.match(all, /2 epochs → 150 steps/);
+}
+
+/** 07 in quick mode (2 seeds): its tables, its two dot plots, its verdicts and its results. */
 function assertSeeds(outputs: Output[], results: Record<string, number>) {
-  assertOutputs("06_seeds", outputs, { "image/png": 2, "text/html": 5 }, 2);
+  assertOutputs("07_seeds", outputs, { "image/png": 2, "text/html": 5 }, 2);
   const all = allText(outputs);
   assert.match(all, /seeds: 42, 1042\n/);
   assert.match(all, /Done: 2 seeds × 4 models in \d+ s/);
@@ -169,7 +189,7 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
     assert.ok(results[`seeds.${seed}.clean.test_accuracy`] > 0.85);
     assert.ok(results[`seeds.${seed}.robust.noisy_test_accuracy`] > 0.8);
   }
-  // Seed 42 is notebook 05's run: the same numbers.
+  // Seed 42 is notebook 06's run: the same numbers.
   assert.equal(
     results["seeds.42.robust.clean_test_accuracy"],
     results["robust.clean_test_accuracy"],
@@ -180,9 +200,9 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
   assert.ok(low <= results["seeds.diff.leak.val_inflation.mean"], `CI low ${low}`);
 }
 
-/** 07 in quick mode: its eight figures, its tables, and the checks it prints. */
+/** 08 in quick mode: its eight figures, its tables, and the checks it prints. */
 function assertInside(outputs: Output[]) {
-  assertOutputs("07_inside", outputs, { "image/png": 8, "text/html": 4 }, 6);
+  assertOutputs("08_inside", outputs, { "image/png": 8, "text/html": 4 }, 6);
   const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
     `${o.data![VEGA_LITE_MIME] ? "chart" : "picture"}: ${text(o.data!["text/plain"]).split(":")[0]}`
   );
@@ -197,8 +217,8 @@ function assertInside(outputs: Output[]) {
     "chart: ‖∂L/∂x‖ of each model on the clean test images, by percentile",
   ]);
   const all = allText(outputs);
-  // The dropout-0.2 run with the study's seed repeats notebook 04's run epoch for epoch.
-  assert.match(all, /validation accuracy of epochs 1–\d+ equal to notebook 04's run, bit for bit/);
+  // The dropout-0.2 run with the study's seed repeats notebook 05's run epoch for epoch.
+  assert.match(all, /validation accuracy of epochs 1–\d+ equal to notebook 05's run, bit for bit/);
   assert.match(all, /Done: 1 seed × 3 models in \d+ s/);
   assert.match(all, /band ±2√2·s = ±\d+\.\d\d\n/);
   assert.equal(all.match(/: (within|beyond) seed noise/g)?.length, 2, all);
@@ -210,14 +230,14 @@ function assertInside(outputs: Output[]) {
   assert.ok(ece.every((e) => e >= 0 && e < 20), `ECE: ${ece}`);
 }
 
-Deno.test("01 and 04 run on Fashion-MNIST with its class names", async () => {
-  const { outputs, results } = await runQuick(["01_explore", "04_train"], {
+Deno.test("01 and 05 run on Fashion-MNIST with its class names", async () => {
+  const { outputs, results } = await runQuick(["01_explore", "05_train"], {
     MLP_DATASET: "fashion-mnist",
   });
   assertOutputs("01_explore", outputs.get("01_explore")!, { "image/png": 5 }, 1);
-  assertOutputs("04_train", outputs.get("04_train")!, { "image/png": 4 }, 3);
+  assertOutputs("05_train", outputs.get("05_train")!, { "image/png": 4 }, 3);
   assert.match(allText(outputs.get("01_explore")!), /Ankle boot/);
-  assert.match(allText(outputs.get("04_train")!), /Pred [A-Za-z-/ ]+ \/ True/);
+  assert.match(allText(outputs.get("05_train")!), /Pred [A-Za-z-/ ]+ \/ True/);
   assert.ok(
     results["clean.test_accuracy"] > 0.7,
     `fashion test accuracy ${results["clean.test_accuracy"]}`,

@@ -1,5 +1,5 @@
 /**
- * The pictures of notebook 07 ("Inside the network"), on data built here: what they draw, that
+ * The pictures of notebook 08 ("Inside the network"), on data built here: what they draw, that
  * they stay legible, and how they reject bad input. Each figure is also rasterized to
  * /tmp/inside-figures/*.png, to be looked at.
  */

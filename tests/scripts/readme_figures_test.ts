@@ -35,9 +35,9 @@ Deno.test("the committed notebooks mark exactly the figures README.md shows, onc
   assert.deepEqual(
     figures.map((f) => [f.notebook, f.path]),
     [
-      ["notebooks/04_train.ipynb", "docs/misclassified.png"],
-      ["notebooks/05_noise.ipynb", "docs/robustness.png"],
-      ["notebooks/07_inside.ipynb", "docs/hidden_layer.png"],
+      ["notebooks/05_train.ipynb", "docs/misclassified.png"],
+      ["notebooks/06_noise.ipynb", "docs/robustness.png"],
+      ["notebooks/08_inside.ipynb", "docs/hidden_layer.png"],
     ],
   );
   assert.deepEqual(figures.map((f) => f.path).toSorted(), expected.toSorted());

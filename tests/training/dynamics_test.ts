@@ -1,4 +1,4 @@
-/** Recording a training run (recordDynamics, joinCallbacks) and the dropout runs of notebook 07. */
+/** Recording a training run (recordDynamics, joinCallbacks) and the dropout runs of notebook 08. */
 import assert from "node:assert/strict";
 import { initBackend } from "../../lib/backend/init.ts";
 import { STUDY_CONFIG } from "../../lib/config.ts";
