@@ -57,7 +57,8 @@ export async function saveCheckpoint(model: LayersModel, dir: string): Promise<v
  * versions) and removes its stale temporary files. Refuses, with an Error naming the path and
  * what was expected: a missing folder, a file in place of the folder, corrupt JSON, an unknown
  * layer class, weight paths that leave the folder, a missing or damaged weights file, weight data
- * whose length does not match the manifest, and weights that hold NaN or ±Infinity.
+ * whose length does not match the manifest, and weights that hold NaN or ±Infinity. With
+ * `options.madeBy`, a missing folder's Error also names what saves it and says to run that first.
  *
  * @example
  * ```ts
@@ -70,9 +71,22 @@ export async function saveCheckpoint(model: LayersModel, dir: string): Promise<v
  * await saveCheckpoint(buildMlp(), `${dir}/mlp_1`);
  * const model = await loadCheckpoint(`${dir}/mlp_1`);
  * assert.equal(model.countParams(), 269322);
+ * await assert.rejects(loadCheckpoint(`${dir}/mlp_2`, { madeBy: "notebook 05" }), {
+ *   message: `loadCheckpoint: ${dir}/mlp_2: expected a checkpoint folder, which notebook 05 saves: ` +
+ *     "run that first (or deno task reproduce), got none (not found)",
+ * });
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function loadCheckpoint(dir: string): Promise<LayersModel> {
-  return await modelFromCheckpoint(await readCheckpoint(dir));
+export async function loadCheckpoint(
+  dir: string,
+  options: LoadCheckpointOptions = {},
+): Promise<LayersModel> {
+  return await modelFromCheckpoint(await readCheckpoint(dir, options.madeBy));
+}
+
+/** Options of {@linkcode loadCheckpoint}. */
+export interface LoadCheckpointOptions {
+  /** What saves this checkpoint, e.g. "notebook 05 (notebooks/05_train.ipynb)", for the Error. */
+  madeBy?: string;
 }

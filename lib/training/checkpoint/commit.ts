@@ -176,7 +176,7 @@ export async function writeCheckpoint(
 /**
  * Reads the checkpoint in `dir` under its lock, after recovering what crashed saves left (see
  * `recoverOldScheme`) and removing stale files where the folder is writable; throws an Error
- * naming the path and what was expected.
+ * naming the path and what was expected, and for a missing folder what saves it (`madeBy`).
  *
  * @example
  * ```ts
@@ -187,12 +187,15 @@ export async function writeCheckpoint(
  * });
  * ```
  */
-export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
+export async function readCheckpoint(dir: string, madeBy?: string): Promise<CheckpointFiles> {
   try {
     await recoverOldScheme(dir, "load");
     const kind = await pathKind(dir);
     if (kind === "missing") {
-      throw checkError(`loadCheckpoint: ${dir}`, "a checkpoint folder", "none (not found)");
+      const expected = madeBy === undefined
+        ? "a checkpoint folder"
+        : `a checkpoint folder, which ${madeBy} saves: run that first (or deno task reproduce)`;
+      throw checkError(`loadCheckpoint: ${dir}`, expected, "none (not found)");
     }
     if (kind === "file") {
       const hint = basename(dir) === MODEL_FILE ? `; pass its folder ${dirname(dir)}` : "";
