@@ -223,9 +223,12 @@ function assertInside(outputs: Output[]) {
   assert.match(all, /band ±2√2·s = ±\d+\.\d\d\n/);
   assert.equal(all.match(/: (within|beyond) seed noise/g)?.length, 2, all);
   assert.match(all, /\d+ misclassified \(crosses\); 50 components keep \d+% of the pixels'/);
-  // Three models on two test sets: six rows, each ending with its ECE, under 20% for these models.
+  // Three models on two test sets: six rows of accuracy, mean confidence and ECE, each a percent
+  // with two decimals (so that accuracy and confidence can be compared), the ECE under 20%.
   const table = all.match(/Expected calibration error.*?<\/table>/s)?.[0] ?? "";
-  const ece = [...table.matchAll(/<td[^>]*>(\d+\.\d\d)%<\/td><\/tr>/g)].map((m) => Number(m[1]));
+  const percents =
+    /<td[^>]*>(\d+\.\d\d)%<\/td><td[^>]*>(\d+\.\d\d)%<\/td><td[^>]*>(\d+\.\d\d)%<\/td><\/tr>/g;
+  const ece = [...table.matchAll(percents)].map((m) => Number(m[3]));
   assert.equal(ece.length, 6, `calibration table: ${table}`);
   assert.ok(ece.every((e) => e >= 0 && e < 20), `ECE: ${ece}`);
 }
