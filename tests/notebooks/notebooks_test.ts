@@ -257,3 +257,18 @@ Deno.test("every code cell of the committed notebooks is short: 25 lines at most
   }
   assert.deepEqual(long, [], "cells over 25 lines");
 });
+
+Deno.test("every committed notebook ends with two to four exercises, each answer folded", async () => {
+  const lacking: string[] = [];
+  for (const [name, text] of await committedNotebooks()) {
+    const cells: { cell_type: string; source: string[] }[] = JSON.parse(text).cells;
+    const last = cells.at(-1)!;
+    const source = last.source.join("");
+    const exercises = source.match(/^\d+\. \*\*/gm)?.length ?? 0;
+    const answers = source.match(/<details><summary>Answer<\/summary>/g)?.length ?? 0;
+    const ok = last.cell_type === "markdown" && source.startsWith("## Try this") &&
+      exercises >= 2 && exercises <= 4 && answers === exercises;
+    if (!ok) lacking.push(`${name}: ${exercises} exercises, ${answers} folded answers`);
+  }
+  assert.deepEqual(lacking, [], "notebooks without exercises at the end");
+});
