@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkError, checkOneOf } from "./checks.ts";
+import { type Bounds, checkError, checkNumber, checkOneOf } from "./checks.ts";
 
 /** Which data set the notebooks run on. */
 export type DatasetName = typeof DATASETS[number];
@@ -26,13 +26,13 @@ export interface Config {
   batchSize: number;
   /** Fraction of the training set held out for validation, taken from its end (default 0.2). */
   validationSplit: number;
-  /** Units of each hidden Dense layer (default [256, 256]). */
+  /** Units of each hidden Dense layer (`MLP_HIDDEN`, e.g. `512,128`; default [256, 256]). */
   hiddenUnits: readonly number[];
-  /** Dropout rate after each hidden layer (default 0.2). */
+  /** Dropout rate after each hidden layer (`MLP_DROPOUT`, in [0, 1); default 0.2). */
   dropout: number;
-  /** Adam's learning rate (default 0.001, Keras's default, which the study keeps). */
+  /** Adam's learning rate (`MLP_LEARNING_RATE`, default 0.001, Keras's, which the study keeps). */
   learningRate: number;
-  /** Standard deviation of the Gaussian noise of the noise experiments (default 0.1). */
+  /** Standard deviation of the noise experiments' Gaussian noise (`MLP_NOISE_STD`, default 0.1). */
   noiseStd: number;
   /** Seed of every random choice: init, dropout, shuffling, noise (`MLP_SEED`, default 42). */
   seed: number;
@@ -74,6 +74,18 @@ function integer(name: string, value: string, min: 0 | 1): number {
   return n;
 }
 
+/** The number in `value` of variable `name`, within `bounds` (see checkNumber). */
+function decimal(name: string, value: string, bounds: Bounds): number {
+  const n = Number(value);
+  try {
+    checkNumber(name, n, bounds);
+  } catch (error) {
+    const expected = (error as Error).message.replace(/^.*: expected (.*), got .*$/, "$1");
+    throw checkError(name, expected, JSON.stringify(value));
+  }
+  return n;
+}
+
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   checkOneOf(name, value, allowed);
   return value;
@@ -100,6 +112,8 @@ export function loadBackendChoice(
  * assert.equal(config.trainLimit, 6000);
  * assert.equal(config.batchSize, STUDY_CONFIG.batchSize); // unset: the study's 256
  * assert.throws(() => loadConfig({ MLP_EPOCHS: "0" })); // names MLP_EPOCHS
+ * const wider = loadConfig({ MLP_HIDDEN: "512,128", MLP_LEARNING_RATE: "0.003", MLP_DROPOUT: "0.3" });
+ * assert.deepEqual(wider.hiddenUnits, [512, 128]); // buildMlp(config) builds this model
  * ```
  */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
@@ -118,6 +132,17 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (seeds === 1) throw envError("MLP_SEEDS", "1", "an integer ≥ 2 (a spread needs two runs)");
   config.seeds = seeds ?? config.seeds;
   config.keepSeeds = (envChoice(env, "MLP_KEEP_SEEDS", ["0", "1"]) ?? "0") === "1";
+  const hidden = envValue(env, "MLP_HIDDEN");
+  if (hidden !== undefined) {
+    config.hiddenUnits = hidden.split(",").map((units) => integer("MLP_HIDDEN", units.trim(), 1));
+  }
+  const number = (name: string, bounds: Bounds) => {
+    const value = envValue(env, name);
+    return value === undefined ? undefined : decimal(name, value, bounds);
+  };
+  config.learningRate = number("MLP_LEARNING_RATE", { above: 0 }) ?? config.learningRate;
+  config.dropout = number("MLP_DROPOUT", { min: 0, below: 1 }) ?? config.dropout;
+  config.noiseStd = number("MLP_NOISE_STD", { min: 0 }) ?? config.noiseStd;
   return config;
 }
 

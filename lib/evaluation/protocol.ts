@@ -37,7 +37,13 @@ export const STUDY_MODELS: readonly StudyModel[] = Object.freeze([
 /** The settings the protocol reads; the notebooks pass `loadConfig()`. */
 export type StudyConfig = Pick<
   Config,
-  "epochs" | "batchSize" | "validationSplit" | "dropout" | "noiseStd"
+  | "epochs"
+  | "batchSize"
+  | "validationSplit"
+  | "hiddenUnits"
+  | "dropout"
+  | "learningRate"
+  | "noiseStd"
 >;
 
 /** The seeds the study derives from its seed, one per source of randomness. */
@@ -220,8 +226,8 @@ export interface TrainStudyModelOptions extends TrainCallbacks {
 }
 
 /**
- * Trains one of the study's models from scratch: the study's MLP (its dropout, seeded) on `set`
- * for the study's epochs and batch size. The model and its optimizer are disposed once trained,
+ * Trains one of the study's models from scratch: the study's MLP (its hidden sizes, dropout and
+ * learning rate, seeded) on `set` for the study's epochs and batch size. The model and its optimizer are disposed once trained,
  * also when training throws; the best epoch lives on in `checkpointDir`.
  *
  * @example
@@ -243,9 +249,9 @@ export async function trainStudyModel(
   config: StudyConfig,
   options: TrainStudyModelOptions,
 ): Promise<History> {
-  const { epochs, batchSize, validationSplit, dropout } = config;
+  const { epochs, batchSize, validationSplit, hiddenUnits, dropout, learningRate } = config;
   const { seed, ...rest } = options;
-  const model: LayersModel = buildMlp({ dropout, seed });
+  const model: LayersModel = buildMlp({ hiddenUnits, dropout, learningRate, seed });
   try {
     return await train(model, set.x, set.y, { epochs, batchSize, validationSplit, seed, ...rest });
   } finally {

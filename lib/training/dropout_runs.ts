@@ -67,8 +67,9 @@ export function overfitEpoch(history: Pick<History, "val_loss">): number {
 }
 
 /**
- * Trains the MLP once per dropout rate on `data.train` (the last `validationSplit` validating, as
- * train's `validationSplit` takes it), each with `config.seed`, so every run starts from the same
+ * Trains the MLP (with `config`'s hidden sizes and learning rate) once per dropout rate on
+ * `data.train` (the last `validationSplit` validating, as train's `validationSplit` takes it),
+ * each with `config.seed`, so every run starts from the same
  * weights and sees the same batches; records each run (`recordDynamics`), keeps its best
  * checkpoint in `<dir>/dropout_<rate>` and tests it on `data.test`. Every model it makes is
  * disposed before it returns.
@@ -91,14 +92,14 @@ export function overfitEpoch(history: Pick<History, "val_loss">): number {
  */
 export async function dropoutRuns(
   data: Pick<Dataset, "train" | "test">,
-  config: Pick<Config, "batchSize" | "validationSplit" | "seed">,
+  config: Pick<Config, "batchSize" | "validationSplit" | "seed" | "hiddenUnits" | "learningRate">,
   options: DropoutRunsOptions,
 ): Promise<DropoutRun[]> {
   const { rates, epochs, dir, onRun } = options;
   if (rates.length === 0) throw checkError("dropoutRuns: rates", "at least one rate", "none");
   rates.forEach((r, i) => checkNumber(`dropoutRuns: rates[${i}]`, r, { min: 0, below: 1 }));
   checkInteger("dropoutRuns: epochs", epochs, { min: 1 });
-  const { batchSize, validationSplit, seed } = config;
+  const { batchSize, validationSplit, seed, hiddenUnits, learningRate } = config;
   // Split as train's validationSplit does, without the copy of the whole set that it slices.
   const parts = splitValidation(data.train, validationSplit);
   const sets = [toTensors(parts.train), toTensors(parts.validation), toTensors(data.test)];
@@ -114,7 +115,7 @@ export async function dropoutRuns(
     const runs: DropoutRun[] = [];
     for (const [index, rate] of rates.entries()) {
       if (stop.requested) throw stopError("dropoutRuns", `dropout ${rate}, before its training`);
-      const model = open(buildMlp({ dropout: rate, seed }));
+      const model = open(buildMlp({ hiddenUnits, learningRate, dropout: rate, seed }));
       const recorder = recordDynamics(model);
       const checkpointDir = `${dir}/dropout_${rate}`;
       const history = await train(model, x, y, {

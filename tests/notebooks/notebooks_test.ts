@@ -272,3 +272,29 @@ Deno.test("every committed notebook ends with two to four exercises, each answer
   }
   assert.deepEqual(lacking, [], "notebooks without exercises at the end");
 });
+
+Deno.test("the notebooks honour MLP_HIDDEN, MLP_LEARNING_RATE, MLP_DROPOUT and MLP_NOISE_STD", async () => {
+  const { outputs, results } = await runQuick(NOTEBOOKS, {
+    MLP_DATASET: "mnist",
+    MLP_SEEDS: "2",
+    MLP_HIDDEN: "128,64",
+    MLP_LEARNING_RATE: "0.003",
+    MLP_DROPOUT: "0.3",
+    MLP_NOISE_STD: "0.2",
+  });
+  for (const [name, cells] of outputs) {
+    const errors = cells.filter((o) => o.output_type === "error").map((o) => o.evalue);
+    assert.deepEqual(errors, [], `${name}: error output`);
+  }
+  // 784·128 + 128 + 128·64 + 64 + 64·10 + 10 parameters, in layers of 128 and 64 units.
+  const model = allText(outputs.get("03_model")!);
+  assert.match(model, />109386</);
+  assert.match(model, /\[None, 128\].*\[None, 64\]/s);
+  const step = allText(outputs.get("04_one_step")!);
+  assert.match(step, /\[784,128\]/);
+  assert.match(step, /of 128 first-layer units fire/);
+  assert.match(step, /the largest change of any weight: 0\.003000/); // Adam's first step: ±η
+  assert.match(allText(outputs.get("06_noise")!), /noise std 0\.2,/);
+  assert.match(allText(outputs.get("08_inside")!), /Weights into 64 of the 128 first-layer units/);
+  assert.ok(results["clean.test_accuracy"] > 0.8, `${results["clean.test_accuracy"]}`);
+});
