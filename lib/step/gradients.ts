@@ -5,6 +5,7 @@
  * @module
  */
 import { checkError } from "../checks.ts";
+import { disposeModel } from "../model/mlp.ts";
 import { type LayersModel, type Scalar, type Tensor, tf, type Variable } from "../tf.ts";
 
 /** What {@linkcode weightGradients} returns. */
@@ -62,6 +63,35 @@ function values(what: string, a: Tensor | ArrayLike<number>): ArrayLike<number> 
   return a;
 }
 
+/** The values of `a` and `b` as arrays of one length, or an Error naming `fn`. */
+function pair(fn: string, a: Tensor | ArrayLike<number>, b: Tensor | ArrayLike<number>) {
+  const [u, v] = [values(`${fn}: a`, a), values(`${fn}: b`, b)];
+  if (u.length !== v.length) {
+    throw checkError(`${fn}: a`, `${v.length} values, as b`, `${u.length}`);
+  }
+  return [u, v];
+}
+
+/**
+ * The largest |a − b| over the elements of two tensors (or arrays) of one size.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(largestDifference([1, 2.5], [1, 2]), 0.5);
+ * ```
+ */
+export function largestDifference(
+  a: Tensor | ArrayLike<number>,
+  b: Tensor | ArrayLike<number>,
+): number {
+  const [u, v] = pair("largestDifference", a, b);
+  let difference = 0;
+  for (let i = 0; i < u.length; i++) difference = Math.max(difference, Math.abs(u[i] - v[i]));
+  return difference;
+}
+
 /**
  * The largest |a − b| over the elements of two tensors (or arrays) of one size, divided by the
  * largest |b|: how far a computation `a` is from a reference `b`, relative to the numbers' scale.
@@ -79,15 +109,48 @@ export function relativeDifference(
   a: Tensor | ArrayLike<number>,
   b: Tensor | ArrayLike<number>,
 ): number {
-  const [u, v] = [values("relativeDifference: a", a), values("relativeDifference: b", b)];
-  if (u.length !== v.length) {
-    throw checkError("relativeDifference: a", `${v.length} values, as b`, `${u.length}`);
-  }
-  let difference = 0;
+  const [u, v] = pair("relativeDifference", a, b);
+  const difference = largestDifference(u, v);
+  if (difference === 0) return 0;
   let scale = 0;
-  for (let i = 0; i < u.length; i++) {
-    difference = Math.max(difference, Math.abs(u[i] - v[i]));
-    scale = Math.max(scale, Math.abs(v[i]));
+  for (let i = 0; i < v.length; i++) scale = Math.max(scale, Math.abs(v[i]));
+  return difference / scale;
+}
+
+/** What {@linkcode tfjsStep} returns. */
+export interface TfjsStep {
+  /** The loss `trainOnBatch` reported: the batch's, before the step. */
+  loss: number;
+  /** Copies of the weights after the step, in the order of `model.getWeights()`. */
+  weights: Tensor[];
+}
+
+/**
+ * One training step as tfjs takes it: `model.trainOnBatch(x, y)` (the forward pass, the backward
+ * pass and the optimizer's update in one call), then copies of the weights it left; the model and
+ * its optimizer are disposed, so pass a model made for the purpose, e.g. a fresh `buildMlp`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "../backend/init.ts";
+ * import { buildMlp } from "../model/mlp.ts";
+ * import { tf } from "../tf.ts";
+ *
+ * await initBackend();
+ * const [x, y] = [tf.ones([2, 784]), tf.oneHot(tf.tensor1d([3, 7], "int32"), 10)];
+ * const before = buildMlp({ seed: 1 }).getWeights();
+ * const { loss, weights } = await tfjsStep(buildMlp({ seed: 1 }), x, y);
+ * assert.ok(loss > 0);
+ * assert.ok(largestDifference(weights[0], before[0]) > 0); // Adam moved the weights
+ * ```
+ */
+export async function tfjsStep(model: LayersModel, x: Tensor, y: Tensor): Promise<TfjsStep> {
+  try {
+    const reported = await model.trainOnBatch(x, y);
+    const loss = Array.isArray(reported) ? reported[0] : reported;
+    return { loss, weights: model.getWeights().map((w) => tf.clone(w)) };
+  } finally {
+    disposeModel(model);
   }
-  return difference === 0 ? 0 : difference / scale;
 }

@@ -1,8 +1,8 @@
 /**
  * One training step by hand: what notebook 04 needs beside the formulas it writes out — the batch
  * and the dropout masks of the training run's first step, tfjs's own gradients of a model's
- * weights, the measures that compare two computations, a float64 gradient check, and the loss
- * along the gradient's direction.
+ * weights and tfjs's own step, the measures that compare two computations, a float64 gradient
+ * check, and the loss along the gradient's direction.
  *
  * @example
  * ```ts
@@ -27,6 +27,13 @@ export {
   mlpLoss64,
   relativeError,
 } from "./finite_differences.ts";
-export { relativeDifference, type WeightGradients, weightGradients } from "./gradients.ts";
+export {
+  largestDifference,
+  relativeDifference,
+  type TfjsStep,
+  tfjsStep,
+  type WeightGradients,
+  weightGradients,
+} from "./gradients.ts";
 export { gradientNorm, lossSlice } from "./loss_slice.ts";
 export { nextDropoutMasks } from "./masks.ts";

@@ -15,6 +15,7 @@ import {
   mlpLoss64,
   nextDropoutMasks,
   relativeDifference,
+  tfjsStep,
   weightGradients,
 } from "../../lib/step/mod.ts";
 import { type LayersModel, type Tensor, tf } from "../../lib/tf.ts";
@@ -195,4 +196,21 @@ Deno.test("withBackend switches back after its work, also when the work throws",
   await assert.rejects(withBackend("cpu", () => Promise.reject(new Error("boom"))), /boom/);
   assert.equal(tf.getBackend(), before);
   disposeModel(model);
+});
+
+Deno.test("tfjsStep is trainOnBatch's step, leaving only the weights' copies behind", async () => {
+  const { model, x, y } = smallProblem();
+  disposeModel(model);
+  const build = () => buildMlp({ inputSize: 12, hiddenUnits: [7, 5], classes: 4, seed: 11 });
+  const reference = build();
+  const [loss] = await reference.trainOnBatch(x, y) as number[];
+  const before = tf.memory().numTensors;
+  const step = await tfjsStep(build(), x, y);
+  assert.equal(step.loss, loss);
+  reference.getWeights().forEach((w, i) =>
+    assert.deepEqual(step.weights[i].dataSync(), w.dataSync())
+  );
+  assert.equal(tf.memory().numTensors, before + step.weights.length, "the model was disposed");
+  disposeModel(reference);
+  tf.dispose(step.weights);
 });
