@@ -74,15 +74,10 @@ function integer(name: string, value: string, min: 0 | 1): number {
   return n;
 }
 
-/** The number in `value` of variable `name`, within `bounds` (see checkNumber). */
+/** The number in `value` of variable `name`, within `bounds`; an Error naming both otherwise. */
 function decimal(name: string, value: string, bounds: Bounds): number {
   const n = Number(value);
-  try {
-    checkNumber(name, n, bounds);
-  } catch (error) {
-    const expected = (error as Error).message.replace(/^.*: expected (.*), got .*$/, "$1");
-    throw checkError(name, expected, JSON.stringify(value));
-  }
+  checkNumber(name, Number.isNaN(n) ? value : n, bounds);
   return n;
 }
 

@@ -39,3 +39,28 @@ Deno.test("loadConfig refuses invalid values, naming the variable", () => {
   ];
   for (const [env, message] of cases) assert.throws(() => loadConfig(env), message);
 });
+
+Deno.test("loadConfig reads the model's settings and refuses bad ones, naming the variable", () => {
+  const config = loadConfig({
+    MLP_HIDDEN: " 512, 128 ",
+    MLP_DROPOUT: "0",
+    MLP_LEARNING_RATE: "0.01",
+    MLP_NOISE_STD: "0.3",
+  });
+  assert.deepEqual(
+    [config.hiddenUnits, config.dropout, config.learningRate, config.noiseStd],
+    [[512, 128], 0, 0.01, 0.3],
+  );
+  assert.throws(() => loadConfig({ MLP_HIDDEN: "128,,64" }), {
+    message: 'MLP_HIDDEN: expected a positive integer, got ""',
+  });
+  assert.throws(() => loadConfig({ MLP_DROPOUT: "1" }), {
+    message: "MLP_DROPOUT: expected a number in [0, 1), got 1",
+  });
+  assert.throws(() => loadConfig({ MLP_LEARNING_RATE: "0" }), {
+    message: "MLP_LEARNING_RATE: expected a finite number > 0, got 0",
+  });
+  assert.throws(() => loadConfig({ MLP_NOISE_STD: "lots" }), {
+    message: 'MLP_NOISE_STD: expected a finite number ≥ 0, got "lots"',
+  });
+});
