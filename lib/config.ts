@@ -12,6 +12,12 @@ export type DatasetName = typeof DATASETS[number];
 /** The data sets the notebooks can run on. */
 export const DATASETS = ["mnist", "fashion-mnist"] as const;
 
+/** The optimizers a model can train with: Adam (the study's) or plain stochastic gradient descent. */
+export const OPTIMIZERS = ["adam", "sgd"] as const;
+
+/** An optimizer name from {@linkcode OPTIMIZERS}. */
+export type OptimizerName = typeof OPTIMIZERS[number];
+
 /** Names of the tfjs backends this project can run on, fastest first. */
 export const BACKENDS = ["blas", "wasm", "cpu"] as const;
 
@@ -30,8 +36,10 @@ export interface Config {
   hiddenUnits: readonly number[];
   /** Dropout rate after each hidden layer (`MLP_DROPOUT`, in [0, 1); default 0.2). */
   dropout: number;
-  /** Adam's learning rate (`MLP_LEARNING_RATE`, default 0.001, Keras's, which the study keeps). */
+  /** The optimizer's learning rate (`MLP_LEARNING_RATE`, default 0.001, Keras's Adam default). */
   learningRate: number;
+  /** The optimizer (`MLP_OPTIMIZER`, `adam` or `sgd`; default `adam`, the study's). */
+  optimizer: OptimizerName;
   /** Standard deviation of the noise experiments' Gaussian noise (`MLP_NOISE_STD`, default 0.1). */
   noiseStd: number;
   /** Seed of every random choice: init, dropout, shuffling, noise (`MLP_SEED`, default 42). */
@@ -58,6 +66,7 @@ export const STUDY_CONFIG: Readonly<Config> = Object.freeze({
   hiddenUnits: Object.freeze([256, 256]),
   dropout: 0.2,
   learningRate: 0.001,
+  optimizer: "adam",
   noiseStd: 0.1,
   seed: 42,
   dataset: "mnist",
@@ -126,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   const seeds = envInteger(env, "MLP_SEEDS", 1);
   if (seeds === 1) throw envError("MLP_SEEDS", "1", "an integer ≥ 2 (a spread needs two runs)");
   config.seeds = seeds ?? config.seeds;
+  config.optimizer = envChoice(env, "MLP_OPTIMIZER", OPTIMIZERS) ?? config.optimizer;
   config.keepSeeds = (envChoice(env, "MLP_KEEP_SEEDS", ["0", "1"]) ?? "0") === "1";
   const hidden = envValue(env, "MLP_HIDDEN");
   if (hidden !== undefined) {

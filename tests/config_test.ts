@@ -46,11 +46,16 @@ Deno.test("loadConfig reads the model's settings and refuses bad ones, naming th
     MLP_DROPOUT: "0",
     MLP_LEARNING_RATE: "0.01",
     MLP_NOISE_STD: "0.3",
+    MLP_OPTIMIZER: "sgd",
   });
   assert.deepEqual(
-    [config.hiddenUnits, config.dropout, config.learningRate, config.noiseStd],
-    [[512, 128], 0, 0.01, 0.3],
+    [config.hiddenUnits, config.dropout, config.learningRate, config.noiseStd, config.optimizer],
+    [[512, 128], 0, 0.01, 0.3, "sgd"],
   );
+  assert.equal(loadConfig({}).optimizer, "adam");
+  assert.throws(() => loadConfig({ MLP_OPTIMIZER: "rmsprop" }), {
+    message: 'MLP_OPTIMIZER: expected one of adam, sgd, got "rmsprop"',
+  });
   assert.throws(() => loadConfig({ MLP_HIDDEN: "128,,64" }), {
     message: 'MLP_HIDDEN: expected a positive integer, got ""',
   });

@@ -43,6 +43,7 @@ export type StudyConfig = Pick<
   | "hiddenUnits"
   | "dropout"
   | "learningRate"
+  | "optimizer"
   | "noiseStd"
 >;
 
@@ -249,9 +250,10 @@ export async function trainStudyModel(
   config: StudyConfig,
   options: TrainStudyModelOptions,
 ): Promise<History> {
-  const { epochs, batchSize, validationSplit, hiddenUnits, dropout, learningRate } = config;
+  const { epochs, batchSize, validationSplit, hiddenUnits, dropout, learningRate, optimizer } =
+    config;
   const { seed, ...rest } = options;
-  const model: LayersModel = buildMlp({ hiddenUnits, dropout, learningRate, seed });
+  const model: LayersModel = buildMlp({ hiddenUnits, dropout, learningRate, optimizer, seed });
   try {
     return await train(model, set.x, set.y, { epochs, batchSize, validationSplit, seed, ...rest });
   } finally {

@@ -8,8 +8,8 @@ import {
   fusedAdam,
   fuseDenseTraining,
 } from "@mnist-mlp/tfjs-backend-blas/training";
-import { checkInteger, checkNumber } from "../checks.ts";
-import { STUDY_CONFIG } from "../config.ts";
+import { checkInteger, checkNumber, checkOneOf } from "../checks.ts";
+import { type OptimizerName, OPTIMIZERS, STUDY_CONFIG } from "../config.ts";
 import { NUM_CLASSES } from "../preprocessing/tensors.ts";
 import { SeededDropout } from "./seeded_dropout.ts";
 import { type LayersModel, tf } from "../tf.ts";
@@ -24,8 +24,10 @@ export interface MlpConfig {
   dropout?: number;
   /** Number of classes (default 10). */
   classes?: number;
-  /** Adam's learning rate (default 0.001). */
+  /** The optimizer's learning rate (default 0.001). */
   learningRate?: number;
+  /** "adam" (default, the study's) or "sgd" (plain gradient descent: w ← w − η·g). */
+  optimizer?: OptimizerName;
   /** Seed of the weight initializers and the dropout masks (default 42). */
   seed?: number;
 }
@@ -34,7 +36,8 @@ export interface MlpConfig {
  * Builds and compiles the MLP: input → [Dense(relu) → Dropout] per hidden layer → Dense(softmax).
  *
  * Compiled with Adam (fused into one pass per weight on the blas backend, tfjs's own Adam
- * elsewhere), categorical cross-entropy and accuracy (one kernel each on the blas backend).
+ * elsewhere) or plain SGD, categorical cross-entropy and accuracy (one kernel each on the blas
+ * backend).
  * The study's model ([784] → 256 → 256 → [10]) has 269,322 trainable parameters.
  *
  * @example
@@ -55,6 +58,7 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
     dropout = STUDY_CONFIG.dropout,
     classes = NUM_CLASSES,
     learningRate = STUDY_CONFIG.learningRate,
+    optimizer = STUDY_CONFIG.optimizer,
     seed = STUDY_CONFIG.seed,
   } = config;
   checkInteger("buildMlp: inputSize", inputSize, { min: 1 });
@@ -62,6 +66,7 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
   hiddenUnits.forEach((units, i) => checkInteger(`buildMlp: hiddenUnits[${i}]`, units, { min: 1 }));
   checkNumber("buildMlp: dropout", dropout, { min: 0, below: 1 });
   checkNumber("buildMlp: learningRate", learningRate, { above: 0 });
+  checkOneOf("buildMlp: optimizer", optimizer, OPTIMIZERS);
   checkInteger("buildMlp: seed", seed);
 
   const model = tf.sequential({ name: "mlp" });
@@ -85,7 +90,7 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
     name: "probabilities",
   }));
   model.compile({
-    optimizer: fusedAdam(learningRate),
+    optimizer: optimizer === "adam" ? fusedAdam(learningRate) : tf.train.sgd(learningRate),
     loss: "categoricalCrossentropy",
     metrics: ["accuracy"],
   });

@@ -92,14 +92,17 @@ export function overfitEpoch(history: Pick<History, "val_loss">): number {
  */
 export async function dropoutRuns(
   data: Pick<Dataset, "train" | "test">,
-  config: Pick<Config, "batchSize" | "validationSplit" | "seed" | "hiddenUnits" | "learningRate">,
+  config: Pick<
+    Config,
+    "batchSize" | "validationSplit" | "seed" | "hiddenUnits" | "learningRate" | "optimizer"
+  >,
   options: DropoutRunsOptions,
 ): Promise<DropoutRun[]> {
   const { rates, epochs, dir, onRun } = options;
   if (rates.length === 0) throw checkError("dropoutRuns: rates", "at least one rate", "none");
   rates.forEach((r, i) => checkNumber(`dropoutRuns: rates[${i}]`, r, { min: 0, below: 1 }));
   checkInteger("dropoutRuns: epochs", epochs, { min: 1 });
-  const { batchSize, validationSplit, seed, hiddenUnits, learningRate } = config;
+  const { batchSize, validationSplit, seed, hiddenUnits, learningRate, optimizer } = config;
   // Split as train's validationSplit does, without the copy of the whole set that it slices.
   const parts = splitValidation(data.train, validationSplit);
   const sets = [toTensors(parts.train), toTensors(parts.validation), toTensors(data.test)];
@@ -115,7 +118,7 @@ export async function dropoutRuns(
     const runs: DropoutRun[] = [];
     for (const [index, rate] of rates.entries()) {
       if (stop.requested) throw stopError("dropoutRuns", `dropout ${rate}, before its training`);
-      const model = open(buildMlp({ hiddenUnits, learningRate, dropout: rate, seed }));
+      const model = open(buildMlp({ hiddenUnits, learningRate, optimizer, dropout: rate, seed }));
       const recorder = recordDynamics(model);
       const checkpointDir = `${dir}/dropout_${rate}`;
       const history = await train(model, x, y, {

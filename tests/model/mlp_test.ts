@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../lib/backend/init.ts";
-import { buildMlp } from "../../lib/model/mlp.ts";
+import { buildMlp, disposeModel } from "../../lib/model/mlp.ts";
 import { summarizeLayers } from "../../lib/model/summary.ts";
+import { weightGradients } from "../../lib/step/gradients.ts";
 import { type Tensor, tf } from "../../lib/tf.ts";
 
 await initBackend();
@@ -79,4 +80,29 @@ Deno.test("dropout is active while training, with masks that repeat for a seed, 
   assert.ok(zeros > 0.1 && zeros < 0.3, `dropped fraction ${zeros}`);
   assert.ok(a1.every((v) => v === 0 || Math.abs(v - 1.25) < 1e-6));
   assert.equal(dropout.getClassName(), "SeededDropout");
+});
+
+Deno.test("buildMlp with optimizer sgd: one step moves every weight by −η·g exactly", async () => {
+  const x = tf.randomUniform([32, 784], 0, 1, "float32", 3);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10), "int32"), 10);
+  const config = { seed: 9, dropout: 0, optimizer: "sgd" as const, learningRate: 0.5 };
+  const twin = buildMlp(config);
+  const { gradients } = weightGradients(twin, x, y);
+  const model = buildMlp(config);
+  assert.equal(model.optimizer.getClassName(), "SGD");
+  const before = model.getWeights().map((w) => tf.clone(w));
+  await model.trainOnBatch(x, y);
+  model.getWeights().forEach((after, i) => {
+    const expected = tf.sub(before[i], tf.mul(gradients[i], 0.5));
+    const gap = tf.max(tf.abs(tf.sub(after, expected))).dataSync()[0];
+    assert.ok(gap < 1e-6, `weight ${i}: ${gap} from w − η·g`);
+  });
+  assert.throws(
+    // @ts-expect-error: an optimizer the model does not have
+    () => buildMlp({ optimizer: "rmsprop" }),
+    /buildMlp: optimizer: expected one of adam, sgd, got "rmsprop"/,
+  );
+  disposeModel(twin);
+  disposeModel(model);
+  tf.dispose([x, y, ...gradients, ...before]);
 });
