@@ -1,6 +1,7 @@
 /**
  * Training: the seeded loop, its options and callbacks, checkpoints on disk, Stop in Jupyter, a
- * recorder of what a run did step by step, and the same model trained at several dropout rates.
+ * recorder of what a run did step by step, and the same model trained at several dropout rates
+ * and learning rates.
  *
  * @module
  */
@@ -8,6 +9,7 @@ export * from "./callbacks.ts";
 export * from "./checkpoint.ts";
 export * from "./dropout_runs.ts";
 export * from "./dynamics.ts";
+export * from "./learning_rates.ts";
 export * from "./stop.ts";
 export * from "./train.ts";
 export * from "./types.ts";

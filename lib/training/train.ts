@@ -83,16 +83,35 @@ function resumeState(model: LayersModel, settings: RunSettings, epochs: number):
   return structuredClone(state);
 }
 
+/** The Error that stops a run whose loss left the numbers: it names the epoch and the step. */
+export class DivergedError extends Error {
+  /**
+   * @param message What diverged and where.
+   * @param epoch The 1-based epoch it happened in.
+   * @param step The 1-based step within that epoch (0: at the epoch's validation).
+   */
+  constructor(message: string, readonly epoch: number, readonly step: number) {
+    super(message);
+    this.name = "DivergedError";
+  }
+}
+
 /** The Error that stops a run whose loss is NaN or ±Infinity. */
-function diverged(what: string, value: number, checkpointDir: string | undefined, best: number) {
+function diverged(
+  where: { what: string; epoch: number; step: number },
+  value: number,
+  checkpointDir: string | undefined,
+  best: number,
+) {
   const kept = checkpointDir && best > 0
     ? ` (${checkpointDir} keeps the model of epoch ${best})`
     : "";
-  return checkError(
-    `train: ${what}`,
+  const { message } = checkError(
+    `train: ${where.what}`,
     "a finite number",
     `${value}; training stopped and wrote no checkpoint from this state${kept}`,
   );
+  return new DivergedError(message, where.epoch, where.step);
 }
 
 /** The Error that ends a run stopped by Jupyter's interrupt or `options.signal`. */
@@ -123,9 +142,9 @@ function stopped(
  * masks, so the same seed, shuffle, batchSize and data give the same weights and history (seconds
  * aside) as a run that was never interrupted; the returned history starts at epoch 1.
  *
- * Stops with an Error naming the epoch and step when the loss becomes NaN or ±Infinity, before
- * any checkpoint is written from that state. An Error (or interrupt) in a callback leaves the
- * best checkpoint so far intact. In Deno's Jupyter kernel, Stop (Kernel → Interrupt) ends the
+ * Stops with a {@linkcode DivergedError} naming the epoch and step when the loss becomes NaN or
+ * ±Infinity, before any checkpoint is written from that state. An Error (or interrupt) in a
+ * callback leaves the best checkpoint so far intact. In Deno's Jupyter kernel, Stop (Kernel → Interrupt) ends the
  * run after its current step with an Error naming the epoch, the step and the checkpoint to
  * resume from, and the kernel keeps its variables; `options.signal` does the same anywhere.
  *
@@ -228,8 +247,8 @@ export async function train(
         const [loss, acc] = await model.trainOnBatch(xb, yb) as number[];
         tf.dispose([xb, yb]);
         if (!Number.isFinite(loss)) {
-          const where = `training loss at epoch ${epoch}, step ${step} of ${steps}`;
-          throw diverged(where, loss, options.checkpointDir, history.bestEpoch);
+          const what = `training loss at epoch ${epoch}, step ${step} of ${steps}`;
+          throw diverged({ what, epoch, step }, loss, options.checkpointDir, history.bestEpoch);
         }
         lossSum += loss * size;
         accSum += acc * size;
@@ -257,7 +276,8 @@ export async function train(
       if (validation) {
         const { loss, accuracy } = await evaluate(model, ...validation, batchSize);
         if (!Number.isFinite(loss)) {
-          const where = `validation loss after epoch ${epoch}`;
+          const what = `validation loss after epoch ${epoch}`;
+          const where = { what, epoch, step: 0 };
           throw diverged(where, loss, options.checkpointDir, history.bestEpoch);
         }
         history.val_loss.push(loss);
