@@ -1,5 +1,6 @@
 /**
- * Showing a run: charts, figures, HTML and text in a notebook, and training progress in a notebook or a terminal.
+ * Showing a run: charts, figures, HTML and text in a notebook, training progress in a notebook or a
+ * terminal, and a run's details.
  *
  * @module
  */
@@ -9,4 +10,5 @@ export * from "./progress_mirror.ts";
 export * from "./progress_notebook.ts";
 export * from "./progress_seeds.ts";
 export * from "./progress_terminal.ts";
+export * from "./run_details.ts";
 export * from "./show.ts";
