@@ -45,13 +45,22 @@ export interface ReliabilityInput {
 
 /** Side of one panel's plot in CSS pixels: three panels and their axes in under 1000 px. */
 const PANEL_SIZE = 220;
-const GAP_COLOR = "#f4a6a6";
-const GAP_STROKE = "#d62728";
-const BARS = ["accuracy", "gap to mean confidence"];
+/** The legend's three shades: the bar, and the gap between its top and the mean confidence. */
+export const RELIABILITY_SHADES = {
+  accuracy: "accuracy: the top of each bar",
+  over: "overconfident: mean confidence above accuracy",
+  under: "underconfident: accuracy above mean confidence",
+} as const;
+const SHADES = [RELIABILITY_SHADES.accuracy, RELIABILITY_SHADES.over, RELIABILITY_SHADES.under];
+/** Pink above a bar where accuracy falls short, light blue capping it where it exceeds. */
+const [OVER_FILL, OVER_STROKE] = ["#f8c4c4", "#d62728"];
+const [UNDER_FILL, UNDER_STROKE] = ["#a9cbe8", PRIMARY];
 
 /**
  * Draws one reliability diagram per panel: each bin's accuracy as a bar over its confidence
- * range, the gap to the bin's mean confidence in red, the dashed diagonal of perfect
+ * range, the gap between the bar's top and the bin's mean confidence shaded (pink above the bar
+ * where the model is overconfident, light blue capping the bar where it is underconfident, both
+ * named in the legend as in {@linkcode RELIABILITY_SHADES}), the dashed diagonal of perfect
  * calibration, each bin's count printed above the plot, and the ECE under the title.
  *
  * @example
@@ -64,13 +73,17 @@ const BARS = ["accuracy", "gap to mean confidence"];
  *     title: "Clean model",
  *     bins: [
  *       { low: 0, high: 0.5, count: 0, confidence: NaN, accuracy: NaN },
- *       { low: 0.5, high: 1, count: 9500, confidence: 0.98, accuracy: 0.99 },
+ *       { low: 0.5, high: 0.75, count: 100, confidence: 0.7, accuracy: 0.6 }, // overconfident
+ *       { low: 0.75, high: 1, count: 9400, confidence: 0.98, accuracy: 0.99 }, // underconfident
  *     ],
  *     ece: 0.0123,
  *   }],
  *   title: "Calibration",
  * }));
  * assert.ok(svg.includes("ECE 1.23%"));
+ * // Both shaded gaps are named in the legend.
+ * assert.ok(svg.includes("overconfident: mean confidence above accuracy"));
+ * assert.ok(svg.includes("underconfident: accuracy above mean confidence"));
  * ```
  */
 export function reliabilityDiagram(input: ReliabilityInput): Chart {
@@ -79,8 +92,9 @@ export function reliabilityDiagram(input: ReliabilityInput): Chart {
   if (panels.length === 0) throw checkError(`${fn}: panels`, "at least one panel", "none");
   checkPositiveInt(fn, "columns", columns);
   const color = {
-    scale: { domain: BARS, range: [PRIMARY, GAP_COLOR] },
-    legend: { title: null, orient: "bottom", direction: "horizontal", labelLimit: 0 },
+    scale: { domain: SHADES, range: [PRIMARY, OVER_FILL, UNDER_FILL] },
+    // One entry a row: side by side, each would be as wide as the longest.
+    legend: { title: null, orient: "bottom", direction: "vertical", labelLimit: 0 },
   };
   const unit = (title: string) =>
     ({
@@ -99,6 +113,9 @@ export function reliabilityDiagram(input: ReliabilityInput): Chart {
       label: b.count.toLocaleString("en-US"),
       description: `accuracy ${round(b.accuracy)} of ${b.count} predictions with confidence ` +
         `${round(b.low)}–${round(b.high)} (mean ${round(b.confidence)})`,
+      gap: `${b.confidence > b.accuracy ? "overconfident" : "underconfident"} by ` +
+        `${round(Math.abs(b.confidence - b.accuracy))}: mean confidence ${round(b.confidence)}, ` +
+        `accuracy ${round(b.accuracy)}`,
     }));
     return {
       title: {
@@ -120,20 +137,12 @@ export function reliabilityDiagram(input: ReliabilityInput): Chart {
             x2: { field: "high" },
             y: { ...y, field: "accuracy" },
             y2: { datum: 0 },
-            color: { ...color, datum: BARS[0] },
+            color: { ...color, datum: RELIABILITY_SHADES.accuracy },
             description: { field: "description" },
           },
         },
-        {
-          mark: { type: "rect", stroke: GAP_STROKE, strokeWidth: 1, opacity: 0.6 },
-          encoding: {
-            x: { field: "low", type: "quantitative" },
-            x2: { field: "high" },
-            y: { field: "accuracy", type: "quantitative" },
-            y2: { field: "confidence" },
-            color: { ...color, datum: BARS[1] },
-          },
-        },
+        gap("over", OVER_STROKE, color),
+        gap("under", UNDER_STROKE, color),
         {
           data: { values: [{ from: 0, to: 1 }] },
           mark: { type: "rule", color: "#333", strokeWidth: 1.5 },
@@ -190,6 +199,25 @@ export function reliabilityDiagram(input: ReliabilityInput): Chart {
     spacing: { row: 150, column: 76 },
     // deno-lint-ignore no-explicit-any
   } as any;
+}
+
+/**
+ * The layer that shades, over each bin whose mean confidence is above its accuracy ("over") or
+ * below it ("under"), the strip between the two, opaque so that its colour is the legend's.
+ */
+function gap(side: "over" | "under", stroke: string, color: object) {
+  return {
+    transform: [{ filter: `datum.confidence ${side === "over" ? ">" : "<"} datum.accuracy` }],
+    mark: { type: "rect", stroke, strokeWidth: 1 },
+    encoding: {
+      x: { field: "low", type: "quantitative" },
+      x2: { field: "high" },
+      y: { field: "accuracy", type: "quantitative" },
+      y2: { field: "confidence" },
+      color: { ...color, datum: RELIABILITY_SHADES[side] },
+      description: { field: "gap" },
+    },
+  };
 }
 
 /** Throws unless every bin is in [0, 1] with a count; returns the bins that hold predictions. */

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { DOMParser, type Element } from "@xmldom/xmldom";
 import { decode } from "fast-png";
-import { reliabilityDiagram } from "../../lib/pictures/calibration.ts";
+import { RELIABILITY_SHADES, reliabilityDiagram } from "../../lib/pictures/calibration.ts";
 import { barChart } from "../../lib/pictures/charts.ts";
 import { dropoutCurves } from "../../lib/pictures/dropout_curves.ts";
 import { layerDynamics, trainingCurves } from "../../lib/pictures/learning.ts";
@@ -432,7 +432,7 @@ function mnistBins(seed: number) {
   });
 }
 
-Deno.test("reliabilityDiagram draws each bin's accuracy as a bar, its count and the ECE", async () => {
+Deno.test("reliabilityDiagram draws each bin's accuracy as a bar, its count, the ECE and both gaps", async () => {
   const panels = ["Clean", "Noisy", "Clean + noisy"].flatMap((model, m) =>
     ["clean test set", "noisy test set"].map((set, s) => ({
       title: `${model} model, ${set}`,
@@ -455,6 +455,30 @@ Deno.test("reliabilityDiagram draws each bin's accuracy as a bar, its count and 
   heights.forEach((h, i) => assert.ok(Math.abs(h - 220 * expected[i].accuracy) < 0.01, `bar ${i}`));
   for (const bin of expected) assert.ok(texts.includes(bin.count.toLocaleString("en-US")));
   assert.ok(!texts.includes("0"), "no count for empty bins");
+  // Both gaps are shaded, each over exactly its bins and as tall as the gap, each in a colour of
+  // its own that the legend shows beside its name.
+  for (const shade of Object.values(RELIABILITY_SHADES)) assert.ok(texts.includes(shade), shade);
+  const sides = [
+    { side: "overconfident", gaps: expected.filter((b) => b.confidence > b.accuracy) },
+    { side: "underconfident", gaps: expected.filter((b) => b.confidence < b.accuracy) },
+  ];
+  const fills = sides.map(({ side, gaps }) => {
+    const label = (p: Element) => p.getAttribute("aria-label") ?? "";
+    const strips = paths(root, (p) => label(p).startsWith(`${side} by `));
+    assert.ok(gaps.length > 0, `the test data has ${side} bins`);
+    assert.equal(strips.length, gaps.length, `${side} strips`);
+    strips.forEach((strip, i) => {
+      const h = Number(/v([\d.]+)/.exec(strip.getAttribute("d")!)![1]);
+      const gap = Math.abs(gaps[i].confidence - gaps[i].accuracy);
+      assert.ok(Math.abs(h - 220 * gap) < 0.01, `${side} strip ${i}: ${h}`);
+    });
+    const fill = strips[0].getAttribute("fill");
+    assert.ok(strips.every((strip) => strip.getAttribute("fill") === fill), `${side}: one fill`);
+    const swatch = (p: Element) => label(p) === "" && p.getAttribute("fill") === fill;
+    assert.equal(paths(root, swatch).length, 1, `${side}: one legend swatch in ${fill}`);
+    return fill;
+  });
+  assert.notEqual(fills[0], fills[1], "over- and underconfidence share a colour");
   await checkFigure("reliability", svg);
 
   const bin = { low: 0.9, high: 1, count: 10, confidence: 0.95, accuracy: 0.9 };
