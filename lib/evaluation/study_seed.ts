@@ -1,6 +1,8 @@
 /**
  * One seed of the study: notebook 06's four models (`STUDY_MODELS`) trained with one seed and
- * measured, through the protocol's own steps, so notebook 07 can repeat the study over seeds.
+ * measured, through the protocol's own steps, so notebook 07 can repeat the study over seeds; and
+ * a fifth, the clean model trained for as many steps as the clean + noisy one, which tells the
+ * gain of noisy copies from the gain of more steps.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import {
   splitFirst,
   STUDY_MODELS,
   type StudyConfig,
+  type StudyModel,
   testAccuracy,
   testSets,
   trainStudyModel,
@@ -31,6 +34,29 @@ export const SEED_METRIC_KEYS: readonly string[] = Object.freeze([
   "robust.best_val_accuracy",
   "robust.clean_test_accuracy",
   "robust.noisy_test_accuracy",
+  "long.test_accuracy",
+  "long.noisy_test_accuracy",
+]);
+
+/**
+ * The step-count control: the clean model trained for twice the epochs, so that it takes as many
+ * steps as the clean + noisy model, whose training set is twice as large (3,760 steps against
+ * 3,750 with the study's settings).
+ */
+export const STEP_CONTROL: StudyModel = Object.freeze({
+  key: "long",
+  name: "Clean, as many steps as clean + noisy",
+  checkpoint: "mlp_1_long",
+});
+
+/**
+ * The models {@linkcode runStudySeed} trains, in its order: the study's first three, the control
+ * (while the clean images are at hand), then the split-first clean + noisy model.
+ */
+export const SEED_MODELS: readonly StudyModel[] = Object.freeze([
+  ...STUDY_MODELS.slice(0, 3),
+  STEP_CONTROL,
+  STUDY_MODELS[3],
 ]);
 
 /** Options of {@linkcode runStudySeed}. */
@@ -43,8 +69,8 @@ export interface StudySeedOptions {
    */
   keepDir?: string;
   /**
-   * Called before each model is trained, with its index in `STUDY_MODELS` and its name; the
-   * callbacks it returns follow that training (e.g. a progress bar).
+   * Called before each model is trained, with its index in {@linkcode SEED_MODELS} and its name;
+   * the callbacks it returns follow that training (e.g. a progress bar).
    */
   onModel?: (index: number, name: string) => TrainCallbacks | void;
 }
@@ -66,11 +92,11 @@ function takeBuffer(length: number): Float32Array {
 
 /**
  * Trains the study's four models ({@linkcode STUDY_MODELS}) with one seed as notebook 06 does,
- * keeps each one's epoch of best validation accuracy, and returns the values of
- * {@linkcode SEED_METRIC_KEYS} (accuracies in [0, 1]) by key.
+ * and {@linkcode STEP_CONTROL}, in the order of {@linkcode SEED_MODELS}; keeps each one's epoch of best validation accuracy, and returns
+ * the values of {@linkcode SEED_METRIC_KEYS} (accuracies in [0, 1]) by key.
  *
- * `data.train` (N images, e.g. 60,000 × 28 × 28) trains the clean and noisy models with the last
- * `validationSplit` of it as validation; its N clean and N noisy copies train the leaky model (the
+ * `data.train` (N images, e.g. 60,000 × 28 × 28) trains the clean and noisy models, and the
+ * control for twice the epochs, with the last `validationSplit` of it as validation; its N clean and N noisy copies train the leaky model (the
  * validation split taken after concatenating); the split-first model trains on the first part's
  * clean and noisy copies and validates on the last part's. Accuracy is measured on `data.test`
  * (M images) and on a noisy copy of it. Every tensor, model and optimizer made here is disposed
@@ -87,7 +113,7 @@ function takeBuffer(length: number): Float32Array {
  * await initBackend();
  * const data = await loadDataset({ dataset: "mnist", trainLimit: 500, testLimit: 100 });
  * const metrics = await runStudySeed(data, { ...STUDY_CONFIG, epochs: 1 }, { seed: 42 });
- * assert.deepEqual(Object.keys(metrics), SEED_METRIC_KEYS); // 8 values, "clean.test_accuracy"…
+ * assert.deepEqual(Object.keys(metrics), SEED_METRIC_KEYS); // 10 values, "clean.test_accuracy"…
  * assert.ok(Object.values(metrics).every((v) => v >= 0 && v <= 1)); // the study's: about 0.98
  * ```
  */
@@ -119,16 +145,16 @@ export async function runStudySeed(
   using stop = watchStop();
   const callbacks = (index: number): TrainCallbacks => {
     if (stop.requested) {
-      throw stopError("runStudySeed", `seed ${seed}, before model "${STUDY_MODELS[index].name}"`);
+      throw stopError("runStudySeed", `seed ${seed}, before model "${SEED_MODELS[index].name}"`);
     }
     const { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd } =
-      onModel?.(index, STUDY_MODELS[index].name) ?? {};
+      onModel?.(index, SEED_MODELS[index].name) ?? {};
     return { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd };
   };
   const tensors: Tensor[] = [];
   let release = () => {};
   const dir = keepDir ?? await Deno.makeTempDir({ prefix: "mlp-seed-" });
-  const [clean, noisy, leaky, robust] = STUDY_MODELS;
+  const [clean, noisy, leaky, long, robust] = SEED_MODELS;
   const checkpoint = (model: typeof clean) => `${dir}/${model.checkpoint}`;
   try {
     const test = testSets(data.test, config, seed);
@@ -158,6 +184,10 @@ export async function runStudySeed(
     await trainStudyModel(both.noisy, config, { ...noisyDir, ...callbacks(1) });
     const noisyAccuracy = await measure(noisy);
     const leakyHistory = await trainStudyModel(both, config, { seed, ...callbacks(2) });
+    const longDir = { seed, checkpointDir: checkpoint(long) };
+    const twice = { ...config, epochs: 2 * epochs };
+    await trainStudyModel(both.clean, twice, { ...longDir, ...callbacks(3) });
+    const longAccuracy = await measure(long);
     tf.dispose(bothTensors);
 
     const sets = splitFirst(data.train, config, seed, buffer);
@@ -166,7 +196,7 @@ export async function runStudySeed(
       seed,
       validationData: [sets.validation.x, sets.validation.y],
       checkpointDir: checkpoint(robust),
-      ...callbacks(3),
+      ...callbacks(4),
     });
     const robustAccuracy = await measure(robust);
     return {
@@ -178,6 +208,8 @@ export async function runStudySeed(
       [`${robust.key}.best_val_accuracy`]: Math.max(...robustHistory.val_acc),
       [`${robust.key}.clean_test_accuracy`]: robustAccuracy.clean,
       [`${robust.key}.noisy_test_accuracy`]: robustAccuracy.noisy,
+      [`${long.key}.test_accuracy`]: longAccuracy.clean,
+      [`${long.key}.noisy_test_accuracy`]: longAccuracy.noisy,
     };
   } finally {
     tf.dispose(tensors); // those disposed already are skipped

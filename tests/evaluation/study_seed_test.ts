@@ -11,8 +11,7 @@ import { loadMnist } from "../../lib/data/mnist.ts";
 import { seedProgress } from "../../lib/display/progress_seeds.ts";
 import type { LiveOutput, MimeBundle } from "../../lib/display/show.ts";
 import { evaluate } from "../../lib/evaluation/metrics.ts";
-import { STUDY_MODELS } from "../../lib/evaluation/protocol.ts";
-import { runStudySeed, SEED_METRIC_KEYS } from "../../lib/evaluation/study_seed.ts";
+import { runStudySeed, SEED_METRIC_KEYS, SEED_MODELS } from "../../lib/evaluation/study_seed.ts";
 import { addGaussianNoise } from "../../lib/preprocessing/noise.ts";
 import { toTensors } from "../../lib/preprocessing/tensors.ts";
 import { tf } from "../../lib/tf.ts";
@@ -37,18 +36,24 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Records each model's name and the folders its best epochs were saved to. */
+/** Records each model's name, its epochs and the folders its best epochs were saved to. */
 function recorder() {
   const models: string[] = [];
+  const epochs: number[] = [];
   const saved = new Set<string>();
   const onModel = (index: number, name: string): TrainCallbacks => {
     models.push(`${index} ${name}`);
-    return { onEpochEnd: ({ savedTo }) => void (savedTo && saved.add(savedTo)) };
+    return {
+      onEpochEnd: ({ epochs: total, savedTo }) => {
+        epochs[index] = total;
+        if (savedTo) saved.add(savedTo);
+      },
+    };
   };
-  return { models, saved, onModel };
+  return { models, epochs, saved, onModel };
 }
 
-Deno.test("runStudySeed: 8 accuracies, the same for the same seed, its temporary folder removed", async () => {
+Deno.test("runStudySeed: 10 accuracies, the same for the same seed, its temporary folder removed", async () => {
   const before = tf.memory().numTensors;
   const first = recorder();
   const a = await runStudySeed(data, config, { seed: 42, onModel: first.onModel });
@@ -63,12 +68,14 @@ Deno.test("runStudySeed: 8 accuracies, the same for the same seed, its temporary
     a["leaky.best_val_accuracy"] > a["robust.best_val_accuracy"],
     "the leak inflates validation accuracy",
   );
-  assert.deepEqual(first.models, STUDY_MODELS.map((m, i) => `${i} ${m.name}`));
-  // Three checkpoints (the leaky model has none) in one temporary folder, removed at the end.
+  assert.deepEqual(first.models, SEED_MODELS.map((m, i) => `${i} ${m.name}`));
+  assert.deepEqual(first.epochs, [1, 1, 1, 2, 1], "the step-count control trains twice the epochs");
+  // Four checkpoints (the leaky model has none) in one temporary folder, removed at the end.
   const folders = [...first.saved];
   assert.deepEqual(folders.map((f) => f.split("/").pop()), [
     "mlp_1_reference",
     "mlp_1_noisy",
+    "mlp_1_long",
     "mlp_1_robust",
   ]);
   const temporary = dirname(folders[0]);
@@ -87,7 +94,7 @@ Deno.test("runStudySeed: keepDir keeps the checkpoints the values were measured 
   await using tmp = await tempDir("study-seed-test-");
   const keepDir = `${tmp.path}/seeds/7`;
   const metrics = await runStudySeed(data, config, { seed: 7, keepDir });
-  for (const name of ["mlp_1_reference", "mlp_1_noisy", "mlp_1_robust"]) {
+  for (const name of ["mlp_1_reference", "mlp_1_noisy", "mlp_1_long", "mlp_1_robust"]) {
     assert.ok(await exists(`${keepDir}/${name}/model.json`), `${name} not kept`);
   }
   // The kept clean model, on the clean and on the seed + 100 noisy test set, gives its values.

@@ -22,7 +22,7 @@ const FIGURES: Record<string, number> = {
   "02_preprocess": 1,
   "03_model": 1,
   "04_one_step": 2,
-  "05_train": 4,
+  "05_train": 5,
   "06_noise": 7,
   "07_seeds": 2,
   "08_inside": 8,
