@@ -212,7 +212,7 @@ export function seedSummaryRows(perSeed: readonly Results[]): string[][] {
  *
  * const seed = (v: number) => Object.fromEntries(SEED_METRIC_KEYS.map((k) => [k, v]));
  * const differences = claimDifferences([seed(0.98), seed(0.981)]);
- * assert.equal(differences.length, 4);
+ * assert.equal(differences.length, 6);
  * assert.equal(differences[0].mean, 0); // every model the same in this made-up run
  * ```
  */
