@@ -46,45 +46,62 @@ export function mlpLoss64(
       "a mismatch",
     );
   }
-  let input: Float32Array | Float64Array = x;
-  for (let l = 0; l < layers; l++) {
-    const [kernel, bias] = [params[2 * l], params[2 * l + 1]];
-    const units = bias.length;
-    const inputs = input.length / batch;
-    if (kernel.length !== inputs * units) {
-      const expected = `${inputs}×${units} values (inputs × units)`;
-      throw checkError(`mlpLoss64: layer ${l + 1} kernel`, expected, `${kernel.length}`);
-    }
-    const output = new Float64Array(batch * units);
-    for (let b = 0; b < batch; b++) {
-      const row = output.subarray(b * units, (b + 1) * units);
-      row.set(bias);
-      for (let i = 0; i < inputs; i++) {
-        const a = input[b * inputs + i];
-        if (a === 0) continue;
-        const weights = kernel.subarray(i * units, (i + 1) * units);
-        for (let j = 0; j < units; j++) row[j] += a * weights[j];
-      }
-      if (l < layers - 1) {
-        const mask = masks[l];
-        if (mask.length !== batch * units) {
-          throw checkError(`mlpLoss64: masks[${l}]`, `${batch * units} values`, `${mask.length}`);
-        }
-        for (let j = 0; j < units; j++) row[j] = Math.max(0, row[j]) * mask[b * units + j];
-      }
-    }
-    input = output;
+  let z = dense64(x, batch, params[0], params[1], 1);
+  for (let l = 1; l < layers; l++) {
+    reluDropout64(z, masks[l - 1], l - 1);
+    z = dense64(z, batch, params[2 * l], params[2 * l + 1], l + 1);
   }
+  return crossEntropy64(z, y, batch, classes);
+}
+
+/** One Dense layer's z = x·W + b in float64: x [B, inputs], W [inputs, units], b [units]. */
+function dense64(
+  input: Float32Array | Float64Array,
+  batch: number,
+  kernel: Float64Array,
+  bias: Float64Array,
+  layer: number,
+): Float64Array {
+  const units = bias.length;
+  const inputs = input.length / batch;
+  if (kernel.length !== inputs * units) {
+    const expected = `${inputs}×${units} values (inputs × units)`;
+    throw checkError(`mlpLoss64: layer ${layer} kernel`, expected, `${kernel.length}`);
+  }
+  const output = new Float64Array(batch * units);
+  for (let b = 0; b < batch; b++) {
+    const row = output.subarray(b * units, (b + 1) * units);
+    row.set(bias);
+    for (let i = 0; i < inputs; i++) {
+      const a = input[b * inputs + i];
+      if (a === 0) continue;
+      const weights = kernel.subarray(i * units, (i + 1) * units);
+      for (let j = 0; j < units; j++) row[j] += a * weights[j];
+    }
+  }
+  return output;
+}
+
+/** ReLU then the dropout mask, in place: z ← max(0, z)·m, both [B, units]. */
+function reluDropout64(z: Float64Array, mask: Float32Array, index: number): void {
+  if (mask.length !== z.length) {
+    throw checkError(`mlpLoss64: masks[${index}]`, `${z.length} values`, `${mask.length}`);
+  }
+  for (let i = 0; i < z.length; i++) z[i] = Math.max(0, z[i]) * mask[i];
+}
+
+/** The mean cross-entropy of softmax(z) [B, classes] against one-hot y, in float64. */
+function crossEntropy64(z: Float64Array, y: Float32Array, batch: number, classes: number): number {
   let loss = 0;
   for (let b = 0; b < batch; b++) {
-    const z = input.subarray(b * classes, (b + 1) * classes);
-    const max = Math.max(...z);
+    const row = z.subarray(b * classes, (b + 1) * classes);
+    const max = Math.max(...row);
     let sum = 0;
-    for (let k = 0; k < classes; k++) sum += Math.exp(z[k] - max);
+    for (let k = 0; k < classes; k++) sum += Math.exp(row[k] - max);
     const logSum = Math.log(sum) + max;
     for (let k = 0; k < classes; k++) {
       const label = y[b * classes + k];
-      if (label !== 0) loss -= label * (z[k] - logSum);
+      if (label !== 0) loss -= label * (row[k] - logSum);
     }
   }
   return loss / batch;

@@ -10,6 +10,7 @@ import { type Config, type OptimizerName, OPTIMIZERS } from "../config.ts";
 import type { Split } from "../data/mnist.ts";
 import { buildMlp, disposeModel } from "../model/mlp.ts";
 import { toTensors } from "../preprocessing/tensors.ts";
+import type { Tensor } from "../tf.ts";
 import { joinCallbacks } from "./callbacks.ts";
 import { DivergedError, train } from "./train.ts";
 import type { TrainCallbacks } from "./types.ts";
@@ -80,7 +81,7 @@ export function divergenceLoss(classes: number): number {
  */
 export async function learningRateRuns(
   data: Split,
-  config: Pick<Config, "batchSize" | "validationSplit" | "seed" | "hiddenUnits" | "dropout">,
+  config: RunConfig,
   options: LearningRateRunsOptions,
 ): Promise<LearningRateRun[]> {
   const fn = "learningRateRuns";
@@ -92,46 +93,13 @@ export async function learningRateRuns(
   rates.forEach((r, i) => checkNumber(`${fn}: rates[${i}]`, r, { above: 0 }));
   optimizers.forEach((o, i) => checkOneOf(`${fn}: optimizers[${i}]`, o, OPTIMIZERS));
   checkInteger(`${fn}: epochs`, epochs, { min: 1 });
-  const { batchSize, validationSplit, seed, hiddenUnits, dropout } = config;
   const { x, y } = toTensors(data);
-  const ceiling = divergenceLoss(y.shape[1]);
   try {
     const runs: LearningRateRun[] = [];
     for (const optimizer of optimizers) {
       for (const rate of rates) {
-        const run: LearningRateRun = { optimizer, rate, losses: [], valAccuracy: [] };
-        let steps = 0;
-        const model = buildMlp({ hiddenUnits, dropout, seed, optimizer, learningRate: rate });
-        const record: TrainCallbacks = {
-          onEpochBegin(start) {
-            steps = start.steps;
-          },
-          onBatchEnd({ epoch, step, batchLoss }) {
-            run.losses.push(batchLoss);
-            if (batchLoss > ceiling) {
-              throw new DivergedError(`loss ${batchLoss} above ${ceiling}`, epoch, step);
-            }
-          },
-          onEpochEnd({ history }) {
-            run.valAccuracy = [...history.val_acc];
-          },
-        };
-        try {
-          await train(model, x, y, {
-            epochs,
-            batchSize,
-            validationSplit,
-            seed,
-            ...joinCallbacks(onRun?.(optimizer, rate) ?? {}, record),
-          });
-        } catch (error) {
-          if (!(error instanceof DivergedError)) throw error;
-          // At validation (step 0) the loss went bad after the epoch's last step.
-          run.divergedAt = (error.epoch - 1) * steps + (error.step || steps);
-        } finally {
-          disposeModel(model);
-        }
-        runs.push(run);
+        const callbacks = onRun?.(optimizer, rate) ?? {};
+        runs.push(await rateRun([x, y], config, { optimizer, rate, epochs, callbacks }));
       }
     }
     return runs;
@@ -139,4 +107,50 @@ export async function learningRateRuns(
     x.dispose();
     y.dispose();
   }
+}
+
+/** The settings of {@linkcode learningRateRuns} that every run shares. */
+type RunConfig = Pick<Config, "batchSize" | "validationSplit" | "seed" | "hiddenUnits" | "dropout">;
+
+/** One run of {@linkcode learningRateRuns}: its model trained, recorded and disposed. */
+async function rateRun(
+  [x, y]: [Tensor, Tensor],
+  config: RunConfig,
+  { optimizer, rate, epochs, callbacks }: {
+    optimizer: OptimizerName;
+    rate: number;
+    epochs: number;
+    callbacks: TrainCallbacks;
+  },
+): Promise<LearningRateRun> {
+  const { batchSize, validationSplit, seed, hiddenUnits, dropout } = config;
+  const ceiling = divergenceLoss(y.shape[1]!);
+  const run: LearningRateRun = { optimizer, rate, losses: [], valAccuracy: [] };
+  let steps = 0;
+  const record: TrainCallbacks = {
+    onEpochBegin(start) {
+      steps = start.steps;
+    },
+    onBatchEnd({ epoch, step, batchLoss }) {
+      run.losses.push(batchLoss);
+      if (batchLoss > ceiling) {
+        throw new DivergedError(`loss ${batchLoss} above ${ceiling}`, epoch, step);
+      }
+    },
+    onEpochEnd({ history }) {
+      run.valAccuracy = [...history.val_acc];
+    },
+  };
+  const model = buildMlp({ hiddenUnits, dropout, seed, optimizer, learningRate: rate });
+  try {
+    const settings = { epochs, batchSize, validationSplit, seed };
+    await train(model, x, y, { ...settings, ...joinCallbacks(callbacks, record) });
+  } catch (error) {
+    if (!(error instanceof DivergedError)) throw error;
+    // At validation (step 0) the loss went bad after the epoch's last step.
+    run.divergedAt = (error.epoch - 1) * steps + (error.step || steps);
+  } finally {
+    disposeModel(model);
+  }
+  return run;
 }

@@ -1,5 +1,5 @@
 /**
- * Training: the seeded loop, its options and callbacks, checkpoints on disk, Stop in Jupyter, a
+ * Training: the seeded loop and the epoch it repeats, its options and callbacks, checkpoints on disk, Stop in Jupyter, a
  * recorder of what a run did step by step, and the same model trained at several dropout rates
  * and learning rates.
  *
@@ -9,6 +9,7 @@ export * from "./callbacks.ts";
 export * from "./checkpoint.ts";
 export * from "./dropout_runs.ts";
 export * from "./dynamics.ts";
+export * from "./epoch.ts";
 export * from "./learning_rates.ts";
 export * from "./stop.ts";
 export * from "./train.ts";

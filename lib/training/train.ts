@@ -11,7 +11,8 @@ import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { serializeModel, TRAINING_METADATA, writeCheckpoint } from "./checkpoint/mod.ts";
 import { stopError, watchStop } from "./stop.ts";
-import type { BatchProgress, History, TrainOptions } from "./types.ts";
+import { type EpochOutcome, trainEpoch } from "./epoch.ts";
+import type { History, TrainOptions } from "./types.ts";
 
 function checkInputs(x: Tensor, y: Tensor, what: string) {
   if (x.rank !== 2 || y.rank !== 2) {
@@ -96,38 +97,131 @@ export class DivergedError extends Error {
   }
 }
 
+/** The checkpoint folder of a run (if any) and the epoch it holds (0: none yet). */
+interface Kept {
+  dir: string | undefined;
+  best: number;
+}
+
 /** The Error that stops a run whose loss is NaN or ±Infinity. */
-function diverged(
-  where: { what: string; epoch: number; step: number },
-  value: number,
-  checkpointDir: string | undefined,
-  best: number,
-) {
-  const kept = checkpointDir && best > 0
-    ? ` (${checkpointDir} keeps the model of epoch ${best})`
+function diverged(where: { what: string; epoch: number; step: number }, value: number, kept: Kept) {
+  const held = kept.dir && kept.best > 0
+    ? ` (${kept.dir} keeps the model of epoch ${kept.best})`
     : "";
   const { message } = checkError(
     `train: ${where.what}`,
     "a finite number",
-    `${value}; training stopped and wrote no checkpoint from this state${kept}`,
+    `${value}; training stopped and wrote no checkpoint from this state${held}`,
   );
   return new DivergedError(message, where.epoch, where.step);
 }
 
-/** The Error that ends a run stopped by Jupyter's interrupt or `options.signal`. */
-function stopped(
-  where: string,
-  checkpointDir: string | undefined,
-  best: number,
+/** The Error of an epoch that ended before its last step. */
+function endedEarly(
+  outcome: Exclude<EpochOutcome, { kind: "done" }>,
+  epoch: number,
+  steps: number,
+  kept: Kept,
 ): Error {
-  const kept = !checkpointDir
+  const where = `epoch ${epoch}, step ${outcome.step} of ${steps}`;
+  if (outcome.kind === "stopped") return stopped(where, kept);
+  const what = `training loss at ${where}`;
+  return diverged({ what, epoch, step: outcome.step }, outcome.loss, kept);
+}
+
+/** The Error that ends a run stopped by Jupyter's interrupt or `options.signal`. */
+function stopped(where: string, { dir, best }: Kept): Error {
+  const kept = !dir
     ? "no checkpoint was kept (no checkpointDir)"
     : best === 0
-    ? `${checkpointDir} holds no model of this run yet (no epoch finished with validation)`
-    : `${checkpointDir} keeps the best model so far (epoch ${best}), untouched: ` +
-      `loadCheckpoint("${checkpointDir}") and train(model, x, y, { ...sameSettings, resume: true }) ` +
+    ? `${dir} holds no model of this run yet (no epoch finished with validation)`
+    : `${dir} keeps the best model so far (epoch ${best}), untouched: ` +
+      `loadCheckpoint("${dir}") and train(model, x, y, { ...sameSettings, resume: true }) ` +
       `go on from it`;
   return stopError("train", where, kept);
+}
+
+/** A history with no epoch yet. */
+function emptyHistory(): History {
+  return { loss: [], acc: [], val_loss: [], val_acc: [], seconds: [], bestEpoch: 0 };
+}
+
+/** The samples train on and the validation set, checked; `owned` are the slices train made. */
+function trainingSets(x: Tensor, y: Tensor, options: TrainOptions, validationSplit: number) {
+  checkInputs(x, y, "training data");
+  if (options.validationData) checkInputs(...options.validationData, "validation data");
+  const n = options.validationData ? x.shape[0] : validationSplitAt(x.shape[0], validationSplit);
+  if (n === 0) {
+    throw checkError(
+      "train: training data",
+      "at least one sample to train on",
+      options.validationData
+        ? "an x of 0 samples"
+        : `none of x's ${x.shape[0]}: validationSplit ${validationSplit} takes them all`,
+    );
+  }
+  if (options.checkpointDir && !options.validationData && n === x.shape[0]) {
+    throw checkError(
+      `train: checkpointDir ${options.checkpointDir} keeps the best validation accuracy`,
+      "a validation set (validationSplit > 0 or validationData)",
+      "none",
+    );
+  }
+  const owned: Tensor[] = [];
+  const [xTrain, yTrain] = n === x.shape[0] ? [x, y] : [tf.slice(x, 0, n), tf.slice(y, 0, n)];
+  if (xTrain !== x) owned.push(xTrain, yTrain);
+  let validation = options.validationData;
+  if (!validation && n < x.shape[0]) {
+    validation = [tf.slice(x, n), tf.slice(y, n)];
+    owned.push(...validation);
+  }
+  return { x: xTrain, y: yTrain, validation, owned };
+}
+
+/** What {@linkcode validate} needs besides the model, the set and the history. */
+interface ValidationStep {
+  epoch: number;
+  /** When the epoch began (performance.now()), for the seconds saved with a checkpoint. */
+  start: number;
+  batchSize: number;
+  settings: RunSettings;
+  /** The checkpoint folder (if any) to keep the best model in. */
+  kept: Kept;
+}
+
+/**
+ * Measures the model on the validation set after an epoch, adds the result to `history`, and keeps
+ * the model in the checkpoint folder when its accuracy is the best so far; returns that folder when
+ * it saved there.
+ */
+async function validate(
+  model: LayersModel,
+  [xv, yv]: [Tensor, Tensor],
+  history: History,
+  step: ValidationStep,
+): Promise<string | undefined> {
+  const { epoch, kept: { dir } } = step;
+  const { loss, accuracy } = await evaluate(model, xv, yv, step.batchSize);
+  if (!Number.isFinite(loss)) {
+    const what = `validation loss after epoch ${epoch}`;
+    throw diverged({ what, epoch, step: 0 }, loss, step.kept);
+  }
+  history.val_loss.push(loss);
+  history.val_acc.push(accuracy);
+  const best = history.bestEpoch ? history.val_acc[history.bestEpoch - 1] : -Infinity;
+  if (!(accuracy > best)) return undefined;
+  history.bestEpoch = epoch;
+  if (!dir) return undefined;
+  const state: TrainingState = {
+    ...step.settings,
+    epoch,
+    // This epoch's seconds so far: the save is not yet done.
+    history: { ...history, seconds: [...history.seconds, (performance.now() - step.start) / 1000] },
+  };
+  await writeCheckpoint(dir, await serializeModel(model), {
+    metadata: { [TRAINING_METADATA]: state },
+  });
+  return dir;
 }
 
 /**
@@ -181,132 +275,45 @@ export async function train(
   } = options;
   checkInteger("train: epochs", epochs, { min: 1 });
   checkInteger("train: batchSize", batchSize, { min: 1 });
-  checkInputs(x, y, "training data");
-  if (options.validationData) checkInputs(...options.validationData, "validation data");
-
-  const n = options.validationData ? x.shape[0] : validationSplitAt(x.shape[0], validationSplit);
-  if (n === 0) {
-    throw checkError(
-      "train: training data",
-      "at least one sample to train on",
-      options.validationData
-        ? "an x of 0 samples"
-        : `none of x's ${x.shape[0]}: validationSplit ${validationSplit} takes them all`,
-    );
-  }
-  if (options.checkpointDir && !options.validationData && n === x.shape[0]) {
-    throw checkError(
-      `train: checkpointDir ${options.checkpointDir} keeps the best validation accuracy`,
-      "a validation set (validationSplit > 0 or validationData)",
-      "none",
-    );
-  }
+  const sets = trainingSets(x, y, options, validationSplit);
+  const n = sets.x.shape[0];
   const settings: RunSettings = { seed, shuffle, batchSize, samples: n };
   const resumed = resume ? resumeState(model, settings, epochs) : undefined;
-  const owned: Tensor[] = [];
-  const [xTrain, yTrain] = n === x.shape[0] ? [x, y] : [tf.slice(x, 0, n), tf.slice(y, 0, n)];
-  if (xTrain !== x) owned.push(xTrain, yTrain);
-  let validation = options.validationData;
-  if (!validation && n < x.shape[0]) {
-    validation = [tf.slice(x, n), tf.slice(y, n)];
-    owned.push(...validation);
-  }
-
   using stop = watchStop(options.signal);
   const random = createRandom(seed);
   const steps = Math.ceil(n / batchSize);
-  const history: History = resumed?.history ?? {
-    loss: [],
-    acc: [],
-    val_loss: [],
-    val_acc: [],
-    seconds: [],
-    bestEpoch: 0,
-  };
+  const history: History = resumed?.history ?? emptyHistory();
   const firstEpoch = (resumed?.epoch ?? 0) + 1;
   // One permutation per epoch: a resumed run skips those of the epochs already done.
   if (shuffle) {
     for (let epoch = 1; epoch < firstEpoch; epoch++) shuffledIndices(n, random);
   }
+  const kept = () => ({ dir: options.checkpointDir, best: history.bestEpoch });
   try {
     for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
       const start = performance.now();
       const order = shuffle ? shuffledIndices(n, random) : undefined;
       await options.onEpochBegin?.({ epoch, epochs, steps });
-      let lossSum = 0;
-      let accSum = 0;
-      let seen = 0;
-      for (let step = 1; step <= steps; step++) {
-        const from = (step - 1) * batchSize;
-        const size = Math.min(batchSize, n - from);
-        const [xb, yb] = tf.tidy(() => {
-          if (!order) return [tf.slice(xTrain, from, size), tf.slice(yTrain, from, size)];
-          const indices = tf.tensor1d(order.subarray(from, from + size), "int32");
-          return [tf.gather(xTrain, indices), tf.gather(yTrain, indices)];
-        });
-        const [loss, acc] = await model.trainOnBatch(xb, yb) as number[];
-        tf.dispose([xb, yb]);
-        if (!Number.isFinite(loss)) {
-          const what = `training loss at epoch ${epoch}, step ${step} of ${steps}`;
-          throw diverged({ what, epoch, step }, loss, options.checkpointDir, history.bestEpoch);
-        }
-        lossSum += loss * size;
-        accSum += acc * size;
-        seen += size;
-        const batch: BatchProgress = {
-          epoch,
-          epochs,
-          step,
-          steps,
-          loss: lossSum / seen,
-          acc: accSum / seen,
-          batchLoss: loss,
-          batchAcc: acc,
-          elapsed: (performance.now() - start) / 1000,
-        };
-        await options.onBatchEnd?.(batch);
-        if (stop.requested) {
-          const where = `epoch ${epoch}, step ${step} of ${steps}`;
-          throw stopped(where, options.checkpointDir, history.bestEpoch);
-        }
-      }
-      history.loss.push(lossSum / seen);
-      history.acc.push(accSum / seen);
-      let savedTo: string | undefined;
-      if (validation) {
-        const { loss, accuracy } = await evaluate(model, ...validation, batchSize);
-        if (!Number.isFinite(loss)) {
-          const what = `validation loss after epoch ${epoch}`;
-          const where = { what, epoch, step: 0 };
-          throw diverged(where, loss, options.checkpointDir, history.bestEpoch);
-        }
-        history.val_loss.push(loss);
-        history.val_acc.push(accuracy);
-        const best = history.bestEpoch ? history.val_acc[history.bestEpoch - 1] : -Infinity;
-        if (accuracy > best) {
-          history.bestEpoch = epoch;
-          if (options.checkpointDir) {
-            const state: TrainingState = {
-              ...settings,
-              epoch,
-              // This epoch's seconds so far: the save is not yet done.
-              history: {
-                ...history,
-                seconds: [...history.seconds, (performance.now() - start) / 1000],
-              },
-            };
-            await writeCheckpoint(options.checkpointDir, await serializeModel(model), {
-              metadata: { [TRAINING_METADATA]: state },
-            });
-            savedTo = options.checkpointDir;
-          }
-        }
-      }
+      const outcome = await trainEpoch(model, sets.x, sets.y, {
+        epoch,
+        epochs,
+        batchSize,
+        order,
+        onBatchEnd: options.onBatchEnd,
+        stopRequested: () => stop.requested,
+      });
+      if (outcome.kind !== "done") throw endedEarly(outcome, epoch, steps, kept());
+      history.loss.push(outcome.loss);
+      history.acc.push(outcome.acc);
+      const step = { epoch, start, batchSize, settings, kept: kept() };
+      const savedTo = sets.validation
+        ? await validate(model, sets.validation, history, step)
+        : undefined;
       history.seconds.push((performance.now() - start) / 1000);
       await options.onEpochEnd?.({ epoch, epochs, history, savedTo });
     }
   } finally {
-    tf.dispose(owned);
+    tf.dispose(sets.owned);
     await options.onTrainEnd?.();
   }
   return history;

@@ -175,7 +175,7 @@ Deno.test("train stops when the loss becomes NaN, naming epoch and step, and wri
         checkpointDir: dir,
         onBatchEnd: (b) => void batches.push(b.step),
       }),
-      /^Error: train: training loss at epoch 1, step 3 of 4: expected a finite number, got NaN; training stopped and wrote no checkpoint from this state$/,
+      /^DivergedError: train: training loss at epoch 1, step 3 of 4: expected a finite number, got NaN; training stopped and wrote no checkpoint from this state$/,
     );
     assert.deepEqual(batches, [1, 2]);
     await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
@@ -203,7 +203,7 @@ Deno.test("train stops when the loss becomes NaN, naming epoch and step, and wri
         },
       }),
       new RegExp(
-        `^Error: train: training loss at epoch 2, step 1 of 4: expected a finite number, got NaN; ` +
+        `^DivergedError: train: training loss at epoch 2, step 1 of 4: expected a finite number, got NaN; ` +
           `training stopped and wrote no checkpoint from this state \\(${dir} keeps the model of epoch 1\\)$`,
       ),
     );
