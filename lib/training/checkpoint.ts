@@ -1,7 +1,7 @@
 /**
  * Saving and loading models as tfjs layers checkpoints on disk (model.json + one weights file),
  * so that a crash at any moment leaves a loadable checkpoint: the files and the commit are
- * described in checkpoint/ (its mod.ts names each part), and in README's "Checkpoints".
+ * described in checkpoint/ (its mod.ts names each part), and in docs/checkpoints.md.
  *
  * @module
  */
