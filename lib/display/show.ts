@@ -8,17 +8,20 @@
  * (`{ "image/png": { width, height } }`, as IPython's `Image(retina=True)`), so it stays sharp.
  *
  * Outside the kernel (`deno run`, `deno test`) every helper does nothing, so library code and
- * scripts may call them freely; {@linkcode inJupyter} tells which case holds. `"jupyter" in Deno`
- * cannot tell them apart (the property exists everywhere and throws outside the kernel), so
- * `inJupyter` reads it inside `try`. The helpers resolve to nothing, so a call that ends a
- * cell adds no stray result to the notebook.
+ * scripts may call them freely; `inJupyter` tells which case holds. The helpers resolve to
+ * nothing, so a call that ends a cell adds no stray result to the notebook. How outputs reach the
+ * kernel is in the private `lib/_kernel.ts`.
  *
  * @module
  */
 import { checkNumber } from "../checks.ts";
 import { pngDataUrl, pngSize } from "../pictures/png.ts";
+import { unescapeHtml } from "../pictures/tables.ts";
 import { svgToPng } from "../pictures/raster.ts";
+import { inJupyter, kernel, publish, send } from "../_kernel.ts";
 import { mirrorProgress } from "./progress_mirror.ts";
+
+export { inJupyter };
 
 /**
  * A Jupyter MIME bundle: MIME type → data, e.g. `{ "text/html": "<b>hi</b>" }`; JSON types such
@@ -54,77 +57,6 @@ export interface LiveOutput {
   readonly id: string;
   /** Shows `bundle` (sized by `metadata`) in place of the previous one (nothing outside Jupyter). */
   update(bundle: MimeBundle, metadata?: OutputMetadata): Promise<void>;
-}
-
-type Kernel = typeof Deno.jupyter;
-
-/**
- * Gives the kernel time to send a message of `bytes` before the cell goes on. Deno's kernel
- * queues display messages for a sender of its own but sends the end of a cell ("idle") directly,
- * so a cell that ends while a figure is still being sent can lose its last outputs from the saved
- * notebook: seen with a 1 MB figure followed by a line of text, and, under the load of a test run,
- * with a table after a 60 kB chart while the wait was 10 ms plus 1 ms per 5 kB. Waiting 50 ms plus
- * 1 ms per 2 kB (0.55 s for a 1 MB figure) after each new output lets the queue drain first; the
- * updates of a progress bar, which replace an output already saved, do not wait.
- */
-function settle(bytes: number): Promise<unknown> {
-  return new Promise((resolve) => setTimeout(resolve, 50 + Math.ceil(bytes / 2_000)));
-}
-
-/** The size of a message's data, as sent: the sum of its strings' lengths. */
-function size(data: unknown): number {
-  if (typeof data === "string") return data.length;
-  if (data === null || typeof data !== "object") return 0;
-  return Object.values(data).reduce((sum: number, v) => sum + size(v), 0);
-}
-
-/** Hands a bundle to the kernel's `display`, then lets the kernel send it. */
-async function send(
-  k: Kernel,
-  content: Parameters<Kernel["display"]>[0],
-  options?: Parameters<Kernel["display"]>[1],
-) {
-  await k.display(content, options);
-  if (!options?.update) await settle(size(content));
-}
-
-/**
- * Publishes a bundle with metadata (which `display` cannot carry) as Jupyter's `display_data`,
- * or `update_display_data` of a live output, then lets the kernel send it.
- */
-async function publish(
-  k: Kernel,
-  { bundle, metadata }: SizedBundle,
-  live?: { id: string; update: boolean },
-) {
-  await k.broadcast(live?.update ? "update_display_data" : "display_data", {
-    data: bundle,
-    metadata,
-    transient: live ? { display_id: live.id } : {},
-  });
-  await settle(size(bundle));
-}
-
-function kernel(): Kernel | undefined {
-  try {
-    return Deno.jupyter;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Tells whether this code runs in the Deno Jupyter kernel.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- *
- * assert.equal(inJupyter(), false); // under `deno test`; true in a notebook's cells
- * ```
- */
-export function inJupyter(): boolean {
-  return kernel() !== undefined;
 }
 
 /**
@@ -306,14 +238,5 @@ export async function showOutput(bundle: MimeBundle, metadata?: OutputMetadata):
 /** The text of the `<title>` that opens an SVG (as renderSvg writes it), unescaped. */
 function svgTitle(svg: string): string | undefined {
   const match = /^\s*<svg[^>]*>\s*<title>([^<]*)<\/title>/.exec(svg);
-  if (match === null) return undefined;
-  const entities: Record<string, string> = {
-    "&lt;": "<",
-    "&gt;": ">",
-    "&quot;": '"',
-    "&#39;": "'",
-    "&apos;": "'",
-    "&amp;": "&",
-  };
-  return match[1].replace(/&(lt|gt|quot|#39|apos|amp);/g, (e) => entities[e]);
+  return match === null ? undefined : unescapeHtml(match[1]);
 }

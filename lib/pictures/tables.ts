@@ -38,6 +38,29 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
+const UNESCAPES: Record<string, string> = {
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+  "&apos;": "'",
+  "&amp;": "&",
+};
+
+/**
+ * Turns the entities {@linkcode escapeHtml} writes (and `&apos;`) back into their characters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(unescapeHtml(escapeHtml(`a < "b" & 'c'`)), `a < "b" & 'c'`);
+ * ```
+ */
+export function unescapeHtml(text: string): string {
+  return text.replace(/&(lt|gt|quot|#39|apos|amp);/g, (e) => UNESCAPES[e]);
+}
+
 /**
  * Builds an HTML table from headers and rows; every row must have one cell per header.
  *
