@@ -3,11 +3,7 @@
  *
  * @module
  */
-import {
-  fuseCrossentropy,
-  fusedAdam,
-  fuseDenseTraining,
-} from "@mnist-mlp/tfjs-backend-blas/training";
+import { fusedAdam, fuseTraining } from "@mnist-mlp/tfjs-backend-blas/training";
 import { checkInteger, checkNumber, checkOneOf } from "../checks.ts";
 import { type OptimizerName, OPTIMIZERS, STUDY_CONFIG } from "../config.ts";
 import { NUM_CLASSES } from "../preprocessing/tensors.ts";
@@ -94,8 +90,7 @@ export function buildMlp(config: MlpConfig = {}): LayersModel {
     loss: "categoricalCrossentropy",
     metrics: ["accuracy"],
   });
-  fuseCrossentropy(model);
-  fuseDenseTraining(model);
+  fuseTraining(model);
   return model;
 }
 

@@ -7,8 +7,7 @@
  * @module
  */
 import {
-  fuseCrossentropy,
-  fuseDenseTraining,
+  fuseTraining,
   restoreFusedAdam,
   saveWithOptimizerState,
 } from "@mnist-mlp/tfjs-backend-blas/training";
@@ -79,10 +78,8 @@ function buildError(modelPath: string, error: unknown): Error {
  * one-pass training step of a dense stack.
  */
 async function restoreTraining(model: LayersModel): Promise<void> {
-  if (model.loss === "categoricalCrossentropy" && model.outputs.length === 1) {
-    fuseCrossentropy(model);
-  }
-  if (await restoreFusedAdam(model)) fuseDenseTraining(model);
+  await restoreFusedAdam(model);
+  fuseTraining(model);
 }
 
 /**

@@ -2,7 +2,8 @@
  * Training fusions for the "blas" backend: Adam as one SIMD pass per variable and step
  * ({@linkcode fusedAdam}), a tfjs-layers model's categorical cross-entropy and accuracy as one
  * kernel each ({@linkcode fuseCrossentropy}), and a dense stack's whole training step and
- * evaluation as one pass ({@linkcode fuseDenseTraining}). On any other backend, tfjs's own Adam,
+ * evaluation as one pass ({@linkcode fuseDenseTraining}); {@linkcode fuseTraining} applies all
+ * that fit a model. On any other backend, tfjs's own Adam,
  * loss, accuracy and step run, unchanged; on blas the results are tfjs's too (Adam's within
  * float32 rounding, the rest bit for bit).
  *
@@ -41,6 +42,7 @@
  */
 export { fuseCrossentropy } from "./crossentropy.ts";
 export { fuseDenseTraining, type MaskedDropout } from "./dense_training.ts";
+export { fuseTraining } from "./fuse_training.ts";
 export {
   fusedAdam,
   FusedAdamOptimizer,

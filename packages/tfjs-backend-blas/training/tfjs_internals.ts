@@ -216,10 +216,9 @@ function hasCompiledFields(x: unknown): x is CompiledFields {
  * ```
  */
 export function compiledFields(model: object): CompiledFields | undefined {
-  // A Sequential trains through the LayersModel it wraps, in a field its typings mark private.
-  const inner = (model as { model?: unknown }).model;
+  const inner = innerModel(model);
   if (hasCompiledFields(inner)) return inner;
-  if (hasCompiledFields(model)) return model;
+  if (inner !== model && hasCompiledFields(model)) return model;
   notice(
     "crossentropy",
     `fuseCrossentropy: this tfjs-layers model lacks the fields of tfjs ${TFJS_CHECKED} ` +
