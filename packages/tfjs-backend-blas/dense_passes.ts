@@ -6,8 +6,21 @@
  *
  * @module
  */
-import type { DenseSpec } from "./dense_step.ts";
 import { DENSE_STEP_WASM } from "./kernels/dense_step_wasm.ts";
+
+/** One dense layer of the stack: y = activation(x · kernel + bias), kernel [inputs, units]. */
+export interface DenseSpec {
+  /** Inputs of the layer. */
+  inputs: number;
+  /** Units (outputs) of the layer. */
+  units: number;
+  /** Whether the layer has a bias. */
+  bias: boolean;
+  /** Activation: relu or linear for hidden layers; the last layer is softmax. */
+  activation: "relu" | "linear" | "softmax";
+  /** Fills a [batch · units] array with this step's dropout factors (0 or 1/keep), if any. */
+  dropout?: (mask: Float32Array) => void;
+}
 
 /** The elementwise passes of kernels/dense_step.wat, on one instance's memory. */
 export interface SimdPasses {

@@ -12,25 +12,19 @@
  * @module
  */
 import type { Blas } from "./blas_library.ts";
-import { activate, arena, backThroughActivation, type SimdPasses } from "./dense_passes.ts";
+import {
+  activate,
+  arena,
+  backThroughActivation,
+  type DenseSpec,
+  type SimdPasses,
+} from "./dense_passes.ts";
+
+export type { DenseSpec };
 import { argMax } from "./kernels/CategoricalAccuracy.ts";
 import { clip, rowSum } from "./kernels/CategoricalCrossentropy.ts";
 import { softmaxRows } from "./kernels/Softmax.ts";
 import { sumOuter } from "./kernels/Sum.ts";
-
-/** One dense layer of the stack: y = activation(x · kernel + bias), kernel [inputs, units]. */
-export interface DenseSpec {
-  /** Inputs of the layer. */
-  inputs: number;
-  /** Units (outputs) of the layer. */
-  units: number;
-  /** Whether the layer has a bias. */
-  bias: boolean;
-  /** Activation: relu or linear for hidden layers; the last layer is softmax. */
-  activation: "relu" | "linear" | "softmax";
-  /** Fills a [batch · units] array with this step's dropout factors (0 or 1/keep), if any. */
-  dropout?: (mask: Float32Array) => void;
-}
 
 /** The values of one dense layer's kernel [inputs, units] and bias [units] for a step. */
 export interface DenseValues {
