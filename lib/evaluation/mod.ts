@@ -8,6 +8,7 @@
 export * from "./calibration.ts";
 export * from "./claims.ts";
 export * from "./metrics.ts";
+export * from "./paired.ts";
 export * from "./protocol.ts";
 export * from "./results.ts";
 export * from "./robustness.ts";

@@ -1,44 +1,106 @@
 /**
- * How sensitive a model is to its inputs: the size of each sample's loss gradient with respect
- * to its pixels (Bishop 1995: training with input noise penalizes this sensitivity).
+ * How much a model's loss grows when its inputs get the study's noise: E[L(x + ε)] − L(x), the
+ * quantity that Bishop (1995) showed training with input noise adds to the loss it minimizes.
  *
  * @module
  */
-import { checkError, checkInteger } from "../checks.ts";
+import { checkError, checkInteger, checkNumber } from "../checks.ts";
+import { addGaussianNoise } from "../preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { stopError, watchStop } from "../training/stop.ts";
-import { quantiles } from "./seeds.ts";
+
+const FN = "lossIncreaseUnderNoise";
 
 /** Throws unless `x` [N, features] and `y` [N, classes] fit the model's input and output sizes. */
 function checkShapes(model: LayersModel, x: Tensor, y: Tensor): void {
-  const fn = "inputGradientNorms";
   for (const [name, t, kind] of [["x", x, "features"], ["y", y, "classes"]] as const) {
     if (t.rank !== 2) {
-      throw checkError(`${fn}: ${name}`, `a rank-2 tensor [N, ${kind}]`, `shape [${t.shape}]`);
+      throw checkError(`${FN}: ${name}`, `a rank-2 tensor [N, ${kind}]`, `shape [${t.shape}]`);
     }
   }
+  if (x.shape[0] === 0) throw checkError(`${FN}: x.shape[0]`, "at least 1 sample", "0");
   if (y.shape[0] !== x.shape[0]) {
     const expected = `${x.shape[0]} (one row per sample of x)`;
-    throw checkError(`${fn}: y.shape[0]`, expected, `${y.shape[0]}`);
+    throw checkError(`${FN}: y.shape[0]`, expected, `${y.shape[0]}`);
   }
   const features = model.inputs[0].shape[1];
   if (x.shape[1] !== features) {
-    throw checkError(`${fn}: x.shape[1]`, `${features} (the model's inputs)`, `${x.shape[1]}`);
+    throw checkError(`${FN}: x.shape[1]`, `${features} (the model's inputs)`, `${x.shape[1]}`);
   }
   const classes = model.outputs[0].shape[1];
   if (y.shape[1] !== classes) {
-    throw checkError(`${fn}: y.shape[1]`, `${classes} (the model's outputs)`, `${y.shape[1]}`);
+    throw checkError(`${FN}: y.shape[1]`, `${classes} (the model's outputs)`, `${y.shape[1]}`);
+  }
+  const [low, high] = tf.tidy(() => [tf.min(x), tf.max(x)].map((t) => t.dataSync()[0]));
+  if (!(low >= 0 && high <= 1)) {
+    throw checkError(`${FN}: x`, "pixel values in [0, 1]", `values in [${low}, ${high}]`);
   }
 }
 
 /**
- * For each sample of `x` [N, features] with one-hot `y` [N, classes], the Euclidean norm of the
- * gradient of its own categorical cross-entropy with respect to its input, in inference mode
- * (dropout off) → N norms.
- *
- * The loss is the one the model trains on (tfjs's, with the probabilities clipped to
- * [ε, 1 − ε], ε = the backend's epsilon), per sample rather than the batch mean, so the norms do
- * not depend on `batchSize`.
+ * The sum of the per-sample categorical cross-entropies of `x` [N, features] with one-hot `y`
+ * [N, classes], in batches, in inference mode, computed as the model trains on it (tfjs's loss:
+ * the probabilities clipped to [ε, 1 − ε], ε = the backend's epsilon); `where` names the input
+ * in a Stop error.
+ */
+async function lossSum(
+  model: LayersModel,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+  where: string,
+  stop: { requested: boolean },
+): Promise<number> {
+  const n = x.shape[0];
+  const epsilon = tf.backend().epsilon();
+  let sum = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    if (stop.requested) throw stopError(FN, `${where}, sample ${start} of ${n}`);
+    const size = Math.min(batchSize, n - start);
+    const losses = tf.tidy(() => {
+      const p = model.apply(tf.slice(x, [start, 0], [size, -1]), { training: false }) as Tensor;
+      const scaled = tf.div(p, tf.sum(p, -1, true));
+      const clipped = tf.clipByValue(scaled, epsilon, 1 - epsilon);
+      const yb = tf.cast(tf.slice(y, [start, 0], [size, -1]), "float32");
+      return tf.neg(tf.sum(tf.mul(yb, tf.log(clipped)), -1));
+    });
+    try {
+      for (const loss of await losses.data()) sum += loss; // summed in float64
+    } finally {
+      losses.dispose();
+    }
+  }
+  return sum;
+}
+
+/** Options of {@linkcode lossIncreaseUnderNoise}. */
+export interface LossUnderNoiseOptions {
+  /** Standard deviation σ of the noise, ≥ 0 (the study's is 0.1). */
+  std: number;
+  /** Seed of the first draw: draw d (from 0) uses `seed + d`, as `addGaussianNoise` draws it. */
+  seed: number;
+  /** How many noise draws to average over, ≥ 1 (default 5). */
+  draws?: number;
+  /** Samples per forward pass (default 256); the result does not depend on it. */
+  batchSize?: number;
+}
+
+/** The mean loss of a model on clean inputs and on the same inputs with noise. */
+export interface LossUnderNoise {
+  /** L(x): the mean loss on the clean inputs. */
+  clean: number;
+  /** E[L(x + ε)]: the mean loss on the noisy inputs, over the samples and the draws. */
+  noisy: number;
+  /** `noisy − clean`: how much the noise raises the mean loss. */
+  increase: number;
+  /** The increase with each draw alone, in draw order: their spread is the draws' own luck. */
+  perDraw: number[];
+}
+
+/**
+ * The mean categorical cross-entropy of the model on `x` [N, features] (pixels in [0, 1]) with
+ * one-hot `y` [N, classes], clean and with N(0, σ²) noise clipped to [0, 1] (`addGaussianNoise`), averaged
+ * over the samples and over `draws` seeded draws, in inference mode (dropout off).
  *
  * @example
  * ```ts
@@ -49,78 +111,40 @@ function checkShapes(model: LayersModel, x: Tensor, y: Tensor): void {
  *
  * await initBackend();
  * const model = buildMlp({ inputSize: 4, hiddenUnits: [8], seed: 1 }); // 10 classes
- * const x = tf.randomUniform([3, 4], 0, 1, "float32", 7);
+ * const x = tf.randomUniform([3, 4], 0, 1, "float32", 7); // 3 samples in [0, 1)
  * const y = tf.oneHot([0, 5, 9], 10);
- * const norms = await inputGradientNorms(model, x, y); // one per sample
- * assert.equal(norms.length, 3);
- * assert.ok(norms.every((g) => g > 0 && Number.isFinite(g)));
+ * const r = await lossIncreaseUnderNoise(model, x, y, { std: 0.1, seed: 42, draws: 3 });
+ * assert.equal(r.perDraw.length, 3); // one mean increase per draw
+ * assert.ok(Math.abs(r.noisy - r.clean - r.increase) < 1e-12);
+ * const none = await lossIncreaseUnderNoise(model, x, y, { std: 0, seed: 42 });
+ * assert.equal(none.increase, 0); // no noise, no increase
  * ```
  */
-export async function inputGradientNorms(
+export async function lossIncreaseUnderNoise(
   model: LayersModel,
   x: Tensor,
   y: Tensor,
-  batchSize = 256,
-): Promise<Float32Array> {
+  options: LossUnderNoiseOptions,
+): Promise<LossUnderNoise> {
+  const { std, seed, draws = 5, batchSize = 256 } = options;
   checkShapes(model, x, y);
-  checkInteger("inputGradientNorms: batchSize", batchSize, { min: 1 });
+  checkNumber(`${FN}: std`, std, { min: 0 });
+  checkInteger(`${FN}: seed`, seed);
+  checkInteger(`${FN}: draws`, draws, { min: 1 });
+  checkInteger(`${FN}: batchSize`, batchSize, { min: 1 });
   const n = x.shape[0];
-  const epsilon = tf.backend().epsilon();
-  const norms = new Float32Array(n);
   using stop = watchStop();
-  for (let start = 0; start < n; start += batchSize) {
-    if (stop.requested) throw stopError("inputGradientNorms", `sample ${start} of ${n}`);
-    const size = Math.min(batchSize, n - start);
-    const batchNorms = tf.tidy(() => {
-      const xb = tf.slice(x, [start, 0], [size, -1]);
-      const yb = tf.cast(tf.slice(y, [start, 0], [size, -1]), "float32");
-      // The sum of the per-sample losses: sample i's gradient is that of its own loss alone.
-      const totalLoss = (input: Tensor) => {
-        const p = model.apply(input, { training: false }) as Tensor;
-        const scaled = tf.div(p, tf.sum(p, -1, true));
-        const clipped = tf.clipByValue(scaled, epsilon, 1 - epsilon);
-        return tf.neg(tf.sum(tf.mul(yb, tf.log(clipped))));
-      };
-      const gradient = tf.grad(totalLoss)(xb);
-      return tf.sqrt(tf.sum(tf.square(gradient), 1));
-    });
+  const clean = await lossSum(model, x, y, batchSize, "the clean inputs", stop) / n;
+  const perDraw: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    const noisy = addGaussianNoise(x, { std, seed: seed + d });
     try {
-      norms.set(await batchNorms.data(), start);
+      const where = `noise draw ${d + 1} of ${draws}`;
+      perDraw.push(await lossSum(model, noisy, y, batchSize, where, stop) / n - clean);
     } finally {
-      batchNorms.dispose();
+      noisy.dispose();
     }
   }
-  return norms;
-}
-
-/** The spread of per-sample input-gradient norms, as notebook 08's table shows it. */
-export interface NormSummary {
-  /** Their mean. */
-  mean: number;
-  /** The share of samples whose norm is exactly 0 (the loss flat where the model is sure). */
-  zeroShare: number;
-  /** The norms at the quantiles asked for, in their order. */
-  at: number[];
-}
-
-/**
- * Summarizes N per-sample norms (e.g. of {@linkcode inputGradientNorms}): their mean, the share
- * exactly 0, and their values at the quantiles `ps` (each in [0, 1]).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- *
- * const summary = summarizeNorms(Float32Array.of(0, 0, 1, 3), [0.5, 1]);
- * assert.deepEqual(summary, { mean: 1, zeroShare: 0.5, at: [0.5, 3] });
- * ```
- */
-export function summarizeNorms(norms: Float32Array, ps: readonly number[]): NormSummary {
-  const at = quantiles(norms, ps); // also checks that there is a norm and that all are finite
-  let [sum, zeros] = [0, 0];
-  for (const v of norms) {
-    sum += v;
-    if (v === 0) zeros++;
-  }
-  return { mean: sum / norms.length, zeroShare: zeros / norms.length, at };
+  const increase = perDraw.reduce((a, b) => a + b) / draws;
+  return { clean, noisy: clean + increase, increase, perDraw };
 }

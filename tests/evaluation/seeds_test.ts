@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { renderSvg } from "../../lib/pictures/render.ts";
 import { loadConfig, STUDY_CONFIG } from "../../lib/config.ts";
 import {
-  againstSeedNoise,
   confidenceInterval,
   mean,
   pairedDifference,
@@ -202,19 +201,4 @@ Deno.test("rangePosition compares an accuracy with a range as printed, in hundre
   assert.throws(() => rangePosition(Number.NaN, range), /rangePosition: value: expected/);
   assert.throws(() => rangePosition(0.98, { min: 0.99, max: 0.98 }), /rangePosition: range\.max/);
   assert.throws(() => rangePosition(0.98, range, -1), /rangePosition: decimals/);
-});
-
-Deno.test("againstSeedNoise: a single-run difference inside ±2√2·sd is seed noise, outside it is not", () => {
-  const sd = 0.001; // band ±0.2828 points
-  const inside = againstSeedNoise(0.9820, 0.9800, sd);
-  assert.ok(Math.abs(inside.points - 0.2) < 1e-9 && Math.abs(inside.band - 0.28284271) < 1e-6);
-  assert.equal(inside.withinSeedNoise, true);
-  assert.equal(inside.text, "+0.20 points: within seed noise");
-  const outside = againstSeedNoise(0.9770, 0.9800, sd);
-  assert.equal(outside.withinSeedNoise, false);
-  assert.equal(outside.text, "−0.30 points: beyond seed noise");
-  assert.equal(againstSeedNoise(0.98, 0.98, 0).text, "+0.00 points: beyond seed noise");
-  assert.throws(() => againstSeedNoise(0.98, 0.97, -1), {
-    message: "againstSeedNoise: sd: expected a finite number ≥ 0, got -1",
-  });
 });

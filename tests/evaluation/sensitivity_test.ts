@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../../lib/backend/init.ts";
-import { inputGradientNorms, summarizeNorms } from "../../lib/evaluation/sensitivity.ts";
+import { lossIncreaseUnderNoise } from "../../lib/evaluation/sensitivity.ts";
 import { buildMlp } from "../../lib/model/mlp.ts";
+import { addGaussianNoise } from "../../lib/preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../../lib/tf.ts";
+import { requestStop } from "../../lib/training/stop.ts";
 
 await initBackend();
 
@@ -24,7 +26,7 @@ function samples(): { x: Tensor; y: Tensor } {
  * Sample `x`'s categorical cross-entropy (label `label`) under the model's weights, computed again
  * in float64: relu(x·W1 + b1)·W2 + b2 → softmax → clipped to [ε, 1 − ε] → −log p[label].
  */
-function lossOf(weights: Float64Array[], x: number[], label: number, epsilon: number): number {
+function lossOf(weights: Float64Array[], x: ArrayLike<number>, label: number, epsilon: number) {
   const [w1, b1, w2, b2] = weights;
   const hidden = Array.from(b1, (b, j) => {
     let sum = b;
@@ -42,50 +44,41 @@ function lossOf(weights: Float64Array[], x: number[], label: number, epsilon: nu
   return -Math.log(Math.min(Math.max(p, epsilon), 1 - epsilon));
 }
 
-Deno.test("inputGradientNorms matches central finite differences of each sample's own loss", async () => {
+/** The mean float64 loss of the N rows of `x` [N, INPUTS] (labels i mod 10). */
+function meanLoss(weights: Float64Array[], x: Tensor, epsilon: number): number {
+  const rows = x.arraySync() as number[][];
+  return rows.reduce((sum, row, i) => sum + lossOf(weights, row, i % CLASSES, epsilon), 0) / N;
+}
+
+Deno.test("lossIncreaseUnderNoise: the mean loss on addGaussianNoise's draws minus the clean one", async () => {
   const model = smallModel();
   const { x, y } = samples();
   const weights = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
   assert.deepEqual(weights.map((w) => w.length), [INPUTS * 5, 5, 5 * CLASSES, CLASSES]);
   const epsilon = tf.backend().epsilon();
-  const rows = x.arraySync() as number[][];
-
-  // The float64 loss is the model's: its probabilities agree with model.predict's.
-  const predicted = model.predict(x) as Tensor;
-  const p = predicted.arraySync() as number[][];
-  predicted.dispose();
-  rows.forEach((row, i) => {
-    const reference = Math.exp(-lossOf(weights, row, i % CLASSES, epsilon));
-    assert.ok(Math.abs(reference - p[i][i % CLASSES]) < 1e-6, `sample ${i}`);
+  const [std, seed, draws] = [0.3, 11, 3];
+  const clean = meanLoss(weights, x, epsilon);
+  const perDraw = Array.from({ length: draws }, (_, d) => {
+    const noisy = addGaussianNoise(x, { std, seed: seed + d }); // draw d uses seed + d
+    const increase = meanLoss(weights, noisy, epsilon) - clean;
+    noisy.dispose();
+    return increase;
   });
-
-  const norms = await inputGradientNorms(model, x, y);
-  assert.equal(norms.length, N);
-  // Differences of the float64 loss with step h: error ≈ h² · (third derivative), far below the
-  // float32 gradient's own rounding (float32 differences would need h ≈ 1e-2 and a loose bound).
-  const h = 1e-4;
-  rows.forEach((row, i) => {
-    const gradient = row.map((_, j) => {
-      const [plus, minus] = [[...row], [...row]];
-      plus[j] += h;
-      minus[j] -= h;
-      const label = i % CLASSES;
-      return (lossOf(weights, plus, label, epsilon) - lossOf(weights, minus, label, epsilon)) /
-        (2 * h);
-    });
-    const expected = Math.hypot(...gradient);
-    const error = Math.abs(norms[i] - expected);
-    assert.ok(
-      error <= 1e-5 * expected + 1e-7,
-      `sample ${i}: ${norms[i]} vs differences ${expected}`,
-    );
-  });
-  // Some samples switch every hidden unit off (gradient 0); most must not, or this proves little.
-  assert.ok(norms.filter((g) => g > 1e-2).length >= 15, `norms ${norms}`);
+  const r = await lossIncreaseUnderNoise(model, x, y, { std, seed, draws });
+  const close = (a: number, b: number, what: string) =>
+    assert.ok(Math.abs(a - b) <= 1e-5 * Math.abs(b) + 1e-6, `${what}: ${a} vs ${b}`);
+  close(r.clean, clean, "clean");
+  assert.equal(r.perDraw.length, draws);
+  r.perDraw.forEach((v, d) => close(v, perDraw[d], `draw ${d}`));
+  close(r.increase, perDraw.reduce((a, b) => a + b) / draws, "increase");
+  close(r.noisy, r.clean + r.increase, "noisy");
+  // The draws differ (or this proves little about the seeds), and the noise moves the loss.
+  assert.equal(new Set(r.perDraw).size, draws, `${r.perDraw}`);
+  assert.ok(r.perDraw.every((v) => Math.abs(v) > 1e-4), `${r.perDraw}`);
   tf.dispose([x, y]);
 });
 
-Deno.test("inputGradientNorms: dropout off, independent of batchSize, no tensor left", async () => {
+Deno.test("lossIncreaseUnderNoise: dropout off, seeded, independent of batchSize, no tensor left", async () => {
   const { x, y } = samples();
   const withDropout = smallModel(0.5);
   const without = smallModel(0);
@@ -93,53 +86,79 @@ Deno.test("inputGradientNorms: dropout off, independent of batchSize, no tensor 
   const [a, b] = [withDropout.getWeights(), without.getWeights()];
   a.forEach((w, i) => assert.deepEqual(w.dataSync(), b[i].dataSync()));
 
+  const options = { std: 0.2, seed: 4, draws: 2 };
   const before = tf.memory().numTensors;
-  const norms = await inputGradientNorms(withDropout, x, y);
+  const r = await lossIncreaseUnderNoise(withDropout, x, y, options);
   assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(await inputGradientNorms(withDropout, x, y), norms); // no mask drawn
-  assert.deepEqual(await inputGradientNorms(without, x, y), norms);
+  assert.deepEqual(await lossIncreaseUnderNoise(withDropout, x, y, options), r); // no mask drawn
+  assert.deepEqual(await lossIncreaseUnderNoise(without, x, y, options), r);
+  const first = await lossIncreaseUnderNoise(without, x, y, { ...options, draws: 1 });
+  assert.deepEqual(first.perDraw, [r.perDraw[0]]); // the first draw's seed is `seed`
+  const other = await lossIncreaseUnderNoise(without, x, y, { ...options, seed: 5 });
+  assert.equal(other.perDraw[0], r.perDraw[1]); // …and the next one's seed + 1
   for (const batchSize of [1, 7]) {
-    const batched = await inputGradientNorms(withDropout, x, y, batchSize);
+    const batched = await lossIncreaseUnderNoise(withDropout, x, y, { ...options, batchSize });
     assert.equal(tf.memory().numTensors, before);
-    batched.forEach((g, i) => {
-      assert.ok(Math.abs(g - norms[i]) <= 1e-5 * norms[i], `batchSize ${batchSize}, sample ${i}`);
-    });
+    assert.ok(Math.abs(batched.increase - r.increase) <= 1e-6, `batchSize ${batchSize}`);
   }
+  const none = await lossIncreaseUnderNoise(without, x, y, { std: 0, seed: 1 });
+  assert.deepEqual([none.increase, none.perDraw.length], [0, 5]); // no noise; 5 draws by default
   tf.dispose([x, y]);
 });
 
-Deno.test("inputGradientNorms names the argument that does not fit the model", async () => {
+Deno.test("lossIncreaseUnderNoise names the argument that does not fit", async () => {
   const model = smallModel();
   const { x, y } = samples();
-  const cases: [Tensor, Tensor, string][] = [
-    [tf.zeros([6]), y, "x: expected a rank-2 tensor [N, features], got shape [6]"],
-    [x, tf.zeros([N, 2, 5]), "y: expected a rank-2 tensor [N, classes], got shape [20,2,5]"],
-    [x, tf.zeros([3, CLASSES]), "y.shape[0]: expected 20 (one row per sample of x), got 3"],
-    [tf.zeros([N, 7]), y, "x.shape[1]: expected 6 (the model's inputs), got 7"],
-    [x, tf.zeros([N, 9]), "y.shape[1]: expected 10 (the model's outputs), got 9"],
+  const options = { std: 0.1, seed: 1 };
+  const cases: [Tensor, Tensor, Partial<typeof options> & { draws?: number }, string][] = [
+    [tf.zeros([6]), y, {}, "x: expected a rank-2 tensor [N, features], got shape [6]"],
+    [x, tf.zeros([N, 2, 5]), {}, "y: expected a rank-2 tensor [N, classes], got shape [20,2,5]"],
+    [
+      tf.zeros([0, INPUTS]),
+      tf.zeros([0, CLASSES]),
+      {},
+      "x.shape[0]: expected at least 1 sample, got 0",
+    ],
+    [x, tf.zeros([3, CLASSES]), {}, "y.shape[0]: expected 20 (one row per sample of x), got 3"],
+    [tf.zeros([N, 7]), y, {}, "x.shape[1]: expected 6 (the model's inputs), got 7"],
+    [x, tf.zeros([N, 9]), {}, "y.shape[1]: expected 10 (the model's outputs), got 9"],
+    [tf.fill([N, INPUTS], 2), y, {}, "x: expected pixel values in [0, 1], got values in [2, 2]"],
+    [
+      tf.fill([N, INPUTS], NaN),
+      y,
+      {},
+      "x: expected pixel values in [0, 1], got values in [NaN, NaN]",
+    ],
+    [x, y, { std: -0.1 }, "std: expected a finite number ≥ 0, got -0.1"],
+    [x, y, { seed: 1.5 }, "seed: expected an integer, got 1.5"],
+    [x, y, { draws: 0 }, "draws: expected a positive integer, got 0"],
   ];
-  for (const [xs, ys, message] of cases) {
-    await assert.rejects(() => inputGradientNorms(model, xs, ys), {
-      message: `inputGradientNorms: ${message}`,
+  for (const [xs, ys, changed, message] of cases) {
+    await assert.rejects(() => lossIncreaseUnderNoise(model, xs, ys, { ...options, ...changed }), {
+      message: `lossIncreaseUnderNoise: ${message}`,
     });
   }
-  await assert.rejects(() => inputGradientNorms(model, x, y, 0), {
-    message: "inputGradientNorms: batchSize: expected a positive integer, got 0",
+  await assert.rejects(() => lossIncreaseUnderNoise(model, x, y, { ...options, batchSize: 0 }), {
+    message: "lossIncreaseUnderNoise: batchSize: expected a positive integer, got 0",
   });
   tf.dispose([x, y, ...cases.flatMap(([xs, ys]) => [xs, ys])]);
 });
 
-Deno.test("summarizeNorms: mean, share exactly 0 and quantiles of the norms", () => {
-  const norms = Float32Array.from({ length: 101 }, (_, i) => (i < 20 ? 0 : i));
-  const { mean, zeroShare, at } = summarizeNorms(norms, [0, 0.5, 0.99, 1]);
-  const sum = Array.from(norms).reduce((a, b) => a + b, 0);
-  assert.equal(mean, sum / 101);
-  assert.equal(zeroShare, 20 / 101);
-  assert.deepEqual(at, [0, 50, 99, 100]);
-  assert.throws(() => summarizeNorms(new Float32Array(0), [0.5]), {
-    message: "quantiles: values: expected at least 1 numbers, got 0",
+Deno.test("lossIncreaseUnderNoise stops at its next batch, leaving no tensor", async () => {
+  const model = smallModel();
+  const { x, y } = samples();
+  const first = model.layers[0];
+  const apply = first.apply.bind(first);
+  let calls = 0;
+  first.apply = (...args: Parameters<typeof first.apply>) => {
+    if (++calls === 6) requestStop(); // the 5 clean batches of 4 done, then the first noisy one
+    return apply(...args);
+  };
+  const before = tf.memory().numTensors;
+  await assert.rejects(lossIncreaseUnderNoise(model, x, y, { std: 0.1, seed: 1, batchSize: 4 }), {
+    message:
+      "lossIncreaseUnderNoise: stopped at noise draw 1 of 5, sample 4 of 20 (Stop / interrupt)",
   });
-  assert.throws(() => summarizeNorms(Float32Array.of(1, NaN), [0.5]), {
-    message: "quantiles: values[1]: expected a finite number, got NaN",
-  });
+  assert.equal(tf.memory().numTensors, before, "tensors left behind");
+  tf.dispose([x, y]);
 });

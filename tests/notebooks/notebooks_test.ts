@@ -218,14 +218,17 @@ function assertInside(outputs: Output[]) {
     "chart: Training (solid) and validation (dashed) loss per epoch",
     "chart: Reliability of the three models' confidence",
     "chart: Test accuracy per class, clean model",
-    "chart: ‖∂L/∂x‖ of each model on the clean test images, by percentile",
+    "chart: How much the noise raises each model's mean loss on the test images",
   ]);
   const all = allText(outputs);
   // The dropout-0.2 run with the study's seed repeats notebook 05's run epoch for epoch.
   assert.match(all, /validation accuracy of epochs 1–\d+ equal to notebook 05's run, bit for bit/);
   assert.match(all, /Done: 1 seed × 3 models in \d+ s/);
-  assert.match(all, /band ±2√2·s = ±\d+\.\d\d\n/);
-  assert.equal(all.match(/: (within|beyond) seed noise/g)?.length, 2, all);
+  // Dropout 0.2 and 0.5 against 0, paired on the same test images: two rows with an interval.
+  assert.match(all, /Test accuracy of dropout r − dropout 0, paired on the same 2,000 images/);
+  const paired = /[+−]?\d+\.\d\d points<\/td><td[^>]*>[+−]?\d+\.\d\d to [+−]?\d+\.\d\d</g;
+  assert.equal(all.match(paired)?.length, 2, "paired rows");
+  assert.match(all, /Mean loss on the clean test images, its increase under noise, and accuracy/);
   assert.match(all, /\d+ misclassified \(crosses\); 50 components keep \d+% of the pixels'/);
   // Three models on two test sets: six rows of accuracy, mean confidence and ECE, each a percent
   // with two decimals (so that accuracy and confidence can be compared), the ECE under 20%.

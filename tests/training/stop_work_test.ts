@@ -9,7 +9,7 @@ import { STUDY_CONFIG } from "../../lib/config.ts";
 import { loadDataset } from "../../lib/data/dataset.ts";
 import { evaluate } from "../../lib/evaluation/metrics.ts";
 import { robustnessCurve } from "../../lib/evaluation/robustness.ts";
-import { inputGradientNorms } from "../../lib/evaluation/sensitivity.ts";
+import { lossIncreaseUnderNoise } from "../../lib/evaluation/sensitivity.ts";
 import { layerActivations } from "../../lib/inspection/layers.ts";
 import { umap } from "../../lib/inspection/projection.ts";
 import { buildMlp } from "../../lib/model/mlp.ts";
@@ -62,7 +62,7 @@ Deno.test("evaluate and robustnessCurve stop after the call that saw Stop, leavi
   b.dispose();
 });
 
-Deno.test("layerActivations and inputGradientNorms stop at their next batch", async () => {
+Deno.test("layerActivations and lossIncreaseUnderNoise stop at their next batch", async () => {
   const { x, y } = toTensors(data.test);
   const model = buildMlp({ seed: 1 });
   const first = model.layers[0];
@@ -77,8 +77,9 @@ Deno.test("layerActivations and inputGradientNorms stop at their next batch", as
     message: "layerActivations: stopped at sample 256 of 600 (Stop / interrupt)",
   });
   calls = 0;
-  await assert.rejects(inputGradientNorms(model, x, y, 256), {
-    message: "inputGradientNorms: stopped at sample 256 of 600 (Stop / interrupt)",
+  await assert.rejects(lossIncreaseUnderNoise(model, x, y, { std: 0.1, seed: 1, batchSize: 256 }), {
+    message:
+      "lossIncreaseUnderNoise: stopped at the clean inputs, sample 256 of 600 (Stop / interrupt)",
   });
   assert.equal(tf.memory().numTensors, before, "tensors left behind");
   tf.dispose([x, y]);
