@@ -1,10 +1,17 @@
 /**
  * The MNIST MLP study's library, its front door: the path every notebook and a learner's own code
  * walks — data → preprocessing → model → training → evaluation, with the pictures and the notebook
- * display. Everything else (the study's protocol and statistics over seeds, the inspection of a
- * trained model, the rest of the pictures) is in the folders' own entry points
- * (`lib/evaluation/mod.ts`, `lib/inspection/mod.ts`, `lib/pictures/mod.ts`, …), which the later
- * notebooks import by folder.
+ * display. Everything else (the study's protocol and claims, the statistics over seeds, the
+ * inspection of a trained model, the rest of the pictures) is in the folders' own entry points
+ * (`lib/study/mod.ts`, `lib/evaluation/mod.ts`, `lib/inspection/mod.ts`, …). The notebooks' one
+ * rule: import from this file what it offers, and the rest from the entry point of the folder that
+ * holds it.
+ *
+ * The folders are floors: each imports only the floors below it, and no file imports itself back
+ * through others (`tests/imports_test.ts` checks both). The floors, bottom to top: `backend` →
+ * `data` → `preprocessing` → `model` → `pictures` → `evaluation` → `training` → `display` →
+ * `inspection` → `step` → `study`. The files at lib/'s root (the checks, the settings, tfjs, Stop
+ * in Jupyter and the kernel's private plumbing) lie below them all, and this file above them all.
  *
  * @example
  * ```ts
@@ -37,6 +44,7 @@ export { normalize, oneHot, toTensors } from "./preprocessing/tensors.ts";
 export { buildMlp } from "./model/mlp.ts";
 export { summarizeLayers } from "./model/summary.ts";
 
+export { requestStop } from "./stop.ts";
 export { loadCheckpoint, saveCheckpoint } from "./training/checkpoint.ts";
 export { train } from "./training/train.ts";
 export type { History, TrainOptions } from "./training/types.ts";

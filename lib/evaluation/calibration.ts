@@ -6,7 +6,7 @@
  */
 import { checkError, checkIndex, checkInteger, checkNumber } from "../checks.ts";
 import type { LayersModel, Tensor } from "../tf.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 
 /**
  * The softmax outputs of `model` for `x` [N, features], in inference mode (dropout off):

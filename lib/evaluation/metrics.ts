@@ -5,7 +5,7 @@
  */
 import { checkError, checkIndex } from "../checks.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 
 /** Loss and accuracy of a model on a labelled set. */
 export interface Evaluation {

@@ -171,6 +171,23 @@ export function percent(value: number, digits = 2): string {
   return `${(value * 100).toFixed(digits)}%`;
 }
 
+/**
+ * A difference of accuracies in percentage points, two decimals, with a real minus sign and,
+ * when `signed`, a plus sign on gains.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(points(-0.0026), "−0.26");
+ * assert.equal(points(0.0074, { signed: true }), "+0.74");
+ * ```
+ */
+export function points(value: number, options: { signed?: boolean } = {}): string {
+  const text = (value * 100).toFixed(2).replace("-", "−");
+  return options.signed && value > 0 ? `+${text}` : text;
+}
+
 function formatValue(value: number | null | undefined, format: StudyMetric["format"]): string {
   if (value === null || value === undefined) return "—";
   if (format === "percent") return percent(value);

@@ -6,7 +6,7 @@
 import { evaluate } from "./metrics.ts";
 import { addGaussianNoise } from "../preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 
 /** The noise levels of the robustness curve. */
 const NOISE_LEVELS: readonly number[] = Object.freeze([0, 0.05, 0.1, 0.2, 0.3, 0.5]);

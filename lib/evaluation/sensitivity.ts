@@ -7,7 +7,7 @@
 import { checkError, checkInteger, checkNumber } from "../checks.ts";
 import { addGaussianNoise } from "../preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 
 const FN = "lossIncreaseUnderNoise";
 

@@ -5,7 +5,7 @@
  */
 import { checkError, checkInteger } from "../checks.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 
 /** A Dense layer's kernel, copied out of the model. */
 export interface Kernel {

@@ -7,7 +7,7 @@
 import { PCA } from "ml-pca";
 import { checkError, checkInteger } from "../checks.ts";
 import { tf } from "../tf.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 
 /** A projection of N points: their new coordinates and how much each axis explains. */
 export interface Projection {

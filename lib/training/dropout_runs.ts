@@ -15,7 +15,7 @@ import type { LayersModel } from "../tf.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { joinCallbacks } from "./callbacks.ts";
 import { type Dynamics, recordDynamics } from "./dynamics.ts";
-import { stopError, watchStop } from "./stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 import { train } from "./train.ts";
 import type { History, TrainCallbacks } from "./types.ts";
 

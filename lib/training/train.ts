@@ -10,7 +10,7 @@ import { evaluate } from "../evaluation/metrics.ts";
 import { createRandom, shuffledIndices } from "../preprocessing/random.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { serializeModel, TRAINING_METADATA, writeCheckpoint } from "./checkpoint/mod.ts";
-import { stopError, watchStop } from "./stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 import { type EpochOutcome, trainEpoch } from "./epoch.ts";
 import type { History, TrainOptions } from "./types.ts";
 

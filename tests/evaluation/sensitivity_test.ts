@@ -4,7 +4,7 @@ import { lossIncreaseUnderNoise } from "../../lib/evaluation/sensitivity.ts";
 import { buildMlp } from "../../lib/model/mlp.ts";
 import { addGaussianNoise } from "../../lib/preprocessing/noise.ts";
 import { type LayersModel, type Tensor, tf } from "../../lib/tf.ts";
-import { requestStop } from "../../lib/training/stop.ts";
+import { requestStop } from "../../lib/stop.ts";
 
 await initBackend();
 

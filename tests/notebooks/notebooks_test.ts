@@ -254,6 +254,33 @@ Deno.test("01 and 05 run on Fashion-MNIST with its class names", async () => {
   );
 });
 
+Deno.test("the notebooks import what lib/mod.ts offers from it, the rest from a folder's mod.ts", async () => {
+  const front = await Deno.readTextFile(`${root}lib/mod.ts`);
+  const offered = new Set(
+    [...front.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
+      m[1].split(",").map((n) => n.replace("type ", "").trim()).filter((n) => n !== "")
+    ),
+  );
+  assert.ok(offered.has("train") && offered.has("showChart"), `lib/mod.ts offers ${[...offered]}`);
+  const astray: string[] = [];
+  for (const [name, text] of await committedNotebooks()) {
+    const cells: { cell_type: string; id: string; source: string[] }[] = JSON.parse(text).cells;
+    for (const cell of cells.filter((c) => c.cell_type === "code")) {
+      for (
+        const m of cell.source.join("").matchAll(/import \{([^}]*)\} from "\.\.\/lib\/([^"]+)"/g)
+      ) {
+        const from = m[2];
+        const names = m[1].split(",").map((n) => n.replace("type ", "").trim()).filter((n) => n);
+        if (!/^(\w+\/)?mod\.ts$/.test(from)) astray.push(`${name} ${cell.id}: from lib/${from}`);
+        if (from === "mod.ts") continue;
+        const front = names.filter((n) => offered.has(n));
+        if (front.length) astray.push(`${name} ${cell.id}: ${front} from lib/${from}`);
+      }
+    }
+  }
+  assert.deepEqual(astray, [], "imports against the rule");
+});
+
 Deno.test("every code cell of the committed notebooks is short: 25 lines at most", async () => {
   const long: string[] = [];
   for (const [name, text] of await committedNotebooks()) {

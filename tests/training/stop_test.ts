@@ -11,7 +11,7 @@ import { buildMlp } from "../../lib/model/mlp.ts";
 import { toTensors } from "../../lib/preprocessing/tensors.ts";
 import { type LayersModel, tf } from "../../lib/tf.ts";
 import { loadCheckpoint } from "../../lib/training/checkpoint.ts";
-import { watchStop } from "../../lib/training/stop.ts";
+import { watchStop } from "../../lib/stop.ts";
 import { train } from "../../lib/training/train.ts";
 import type { BatchProgress } from "../../lib/training/types.ts";
 import { tempDir } from "../fixtures/temp_dir.ts";

@@ -16,7 +16,7 @@ import { buildMlp } from "../../lib/model/mlp.ts";
 import { toTensors } from "../../lib/preprocessing/tensors.ts";
 import { type LayersModel, tf } from "../../lib/tf.ts";
 import { dropoutRuns } from "../../lib/training/dropout_runs.ts";
-import { requestStop } from "../../lib/training/stop.ts";
+import { requestStop } from "../../lib/stop.ts";
 import { tempDir } from "../fixtures/temp_dir.ts";
 
 await initBackend();

@@ -14,7 +14,7 @@ import { toTensors } from "../preprocessing/tensors.ts";
 import { type LayersModel, type Tensor, tf } from "../tf.ts";
 import { train } from "../training/train.ts";
 import type { History, TrainCallbacks } from "../training/types.ts";
-import { evaluate } from "./metrics.ts";
+import { evaluate } from "../evaluation/metrics.ts";
 
 /** One of the study's models: what it trains on, and where its best epoch is kept. */
 export interface StudyModel {

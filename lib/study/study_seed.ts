@@ -11,7 +11,7 @@ import type { Dataset } from "../data/mnist.ts";
 import { disposeModel } from "../model/mlp.ts";
 import { type Tensor, tf } from "../tf.ts";
 import { loadCheckpoint } from "../training/checkpoint.ts";
-import { stopError, watchStop } from "../training/stop.ts";
+import { stopError, watchStop } from "../stop.ts";
 import type { TrainCallbacks } from "../training/types.ts";
 import {
   cleanAndNoisy,

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { inJupyter } from "../_kernel.ts";
+import { inJupyter } from "./_kernel.ts";
 
 /** Library work that has started watching and not yet ended (nested calls share one state). */
 let active = 0;

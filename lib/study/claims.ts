@@ -6,14 +6,14 @@
  * @module
  */
 import { checkError } from "../checks.ts";
-import { percent, type Results, STUDY_METRICS } from "./results.ts";
+import { percent, points, type Results, STUDY_METRICS } from "../evaluation/results.ts";
 import {
   type PairedDifference,
   pairedDifference,
   rangePosition,
   summarize,
   type VerdictWords,
-} from "./seeds.ts";
+} from "../evaluation/seeds.ts";
 import { SEED_METRIC_KEYS } from "./study_seed.ts";
 
 /** One of the study's claims: model b against model a, paired seed by seed. */
@@ -142,23 +142,6 @@ const EXTRA_LABELS: Readonly<Record<string, string>> = Object.freeze({
  */
 export function metricOriginal(key: string): number | null {
   return STUDY_METRICS.find((m) => m.key === key)?.original ?? null;
-}
-
-/**
- * A difference of accuracies in percentage points, two decimals, with a real minus sign and,
- * when `signed`, a plus sign on gains.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- *
- * assert.equal(points(-0.0026), "−0.26");
- * assert.equal(points(0.0074, { signed: true }), "+0.74");
- * ```
- */
-export function points(value: number, options: { signed?: boolean } = {}): string {
-  const text = (value * 100).toFixed(2).replace("-", "−");
-  return options.signed && value > 0 ? `+${text}` : text;
 }
 
 /** Each seed's value of `key`, in the seeds' order. */

@@ -11,7 +11,7 @@ import { loadMnist } from "../../lib/data/mnist.ts";
 import { seedProgress } from "../../lib/display/progress_seeds.ts";
 import type { LiveOutput, MimeBundle } from "../../lib/display/show.ts";
 import { evaluate } from "../../lib/evaluation/metrics.ts";
-import { runStudySeed, SEED_METRIC_KEYS, SEED_MODELS } from "../../lib/evaluation/study_seed.ts";
+import { runStudySeed, SEED_METRIC_KEYS, SEED_MODELS } from "../../lib/study/study_seed.ts";
 import { addGaussianNoise } from "../../lib/preprocessing/noise.ts";
 import { toTensors } from "../../lib/preprocessing/tensors.ts";
 import { tf } from "../../lib/tf.ts";
