@@ -241,6 +241,37 @@ function kindOf(value: unknown): string {
  */
 export async function readCheckpointFiles(dir: string, verify: boolean): Promise<CheckpointFiles> {
   const modelPath = join(dir, MODEL_FILE);
+  const json = await readModelJson(modelPath);
+  const groups = json.weightsManifest;
+  const paths = groups.flatMap((group) => group.paths.map((p) => weightPath(dir, p, modelPath)));
+  const specs = groups.flatMap((group) => group.weights);
+  const expected = specs.reduce((sum, spec) => sum + specBytes(spec, modelPath), 0);
+  const parts = await readWeightFiles(paths, modelPath);
+  const found = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  if (found !== expected) {
+    throw checkError(
+      paths.join(", "),
+      `${expected} bytes of weights, as ${modelPath} describes`,
+      `${found} bytes`,
+    );
+  }
+  const bytes = parts.length === 1 ? parts[0] : new Uint8Array(found);
+  if (parts.length !== 1) {
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.byteLength;
+    }
+  }
+  if (verify) await verifyWeights(paths, parts, specs, bytes, modelPath);
+  const weightData = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes.buffer as ArrayBuffer
+    : bytes.slice().buffer;
+  return { modelPath, json, specs, weightData };
+}
+
+/** A checkpoint's model.json, read and checked for a topology and a weights manifest. */
+async function readModelJson(modelPath: string): Promise<io.ModelJSON> {
   let text: string;
   try {
     text = await Deno.readTextFile(modelPath);
@@ -278,10 +309,11 @@ export async function readCheckpointFiles(dir: string, verify: boolean): Promise
       Array.isArray(manifest) ? "a group without a paths or weights list" : kindOf(manifest),
     );
   }
-  const groups = json.weightsManifest;
-  const paths = groups.flatMap((group) => group.paths.map((p) => weightPath(dir, p, modelPath)));
-  const specs = groups.flatMap((group) => group.weights);
-  const expected = specs.reduce((sum, spec) => sum + specBytes(spec, modelPath), 0);
+  return json;
+}
+
+/** The bytes of each weights file that model.json names, in its order. */
+async function readWeightFiles(paths: string[], modelPath: string): Promise<Uint8Array[]> {
   const parts: Uint8Array[] = [];
   for (const path of paths) {
     try {
@@ -297,49 +329,37 @@ export async function readCheckpointFiles(dir: string, verify: boolean): Promise
       throw checkError(path, "a weights file", `one that cannot be read (${messageOf(error)})`);
     }
   }
-  const found = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  if (found !== expected) {
-    throw checkError(
-      paths.join(", "),
-      `${expected} bytes of weights, as ${modelPath} describes`,
-      `${found} bytes`,
-    );
-  }
-  const bytes = parts.length === 1 ? parts[0] : new Uint8Array(found);
-  if (parts.length !== 1) {
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.byteLength;
-    }
-  }
-  if (verify) {
-    for (const [i, path] of paths.entries()) {
-      const name = basename(path);
-      if (WEIGHTS_FILE.test(name) && (await contentName(parts[i])) !== name) {
-        throw checkError(
-          `${path}: content does not match the SHA-256 in its name`,
-          "the bytes that were saved",
-          "a damaged file",
-        );
-      }
-    }
-    const bad = firstNonFinite(specs, bytes, modelPath);
-    if (bad) {
-      let file = 0;
-      for (let end = parts[0].byteLength; bad.offset >= end; end += parts[file].byteLength) file++;
-      const count = bad.spec.shape.reduce((a, b) => a * b, 1);
+  return parts;
+}
+
+/** Refuses weights files whose content no longer matches their name, or any weight not finite. */
+async function verifyWeights(
+  paths: string[],
+  parts: Uint8Array[],
+  specs: io.WeightsManifestEntry[],
+  bytes: Uint8Array,
+  modelPath: string,
+): Promise<void> {
+  for (const [i, path] of paths.entries()) {
+    const name = basename(path);
+    if (WEIGHTS_FILE.test(name) && (await contentName(parts[i])) !== name) {
       throw checkError(
-        `${paths[file]}: weight ${bad.spec.name}`,
-        "finite numbers",
-        `${bad.value} at element ${bad.index} of ${count} (a diverged or damaged checkpoint)`,
+        `${path}: content does not match the SHA-256 in its name`,
+        "the bytes that were saved",
+        "a damaged file",
       );
     }
   }
-  const weightData = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes.buffer as ArrayBuffer
-    : bytes.slice().buffer;
-  return { modelPath, json, specs, weightData };
+  const bad = firstNonFinite(specs, bytes, modelPath);
+  if (!bad) return;
+  let file = 0;
+  for (let end = parts[0].byteLength; bad.offset >= end; end += parts[file].byteLength) file++;
+  const count = bad.spec.shape.reduce((a, b) => a * b, 1);
+  throw checkError(
+    `${paths[file]}: weight ${bad.spec.name}`,
+    "finite numbers",
+    `${bad.value} at element ${bad.index} of ${count} (a diverged or damaged checkpoint)`,
+  );
 }
 
 /**
