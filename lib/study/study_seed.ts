@@ -12,14 +12,16 @@ import { disposeModel } from "../model/mlp.ts";
 import { type Tensor, tf } from "../tf.ts";
 import { loadCheckpoint } from "../training/checkpoint.ts";
 import { stopError, watchStop } from "../stop.ts";
-import type { TrainCallbacks } from "../training/types.ts";
+import type { History, TrainCallbacks } from "../training/types.ts";
 import {
   cleanAndNoisy,
+  type LabelledSet,
   splitFirst,
   STUDY_MODELS,
   type StudyConfig,
   type StudyModel,
   testAccuracy,
+  type TestSets,
   testSets,
   trainStudyModel,
 } from "./protocol.ts";
@@ -122,7 +124,50 @@ export async function runStudySeed(
   config: StudyConfig,
   options: StudySeedOptions,
 ): Promise<Record<string, number>> {
+  checkStudySeed(data, config, options);
   const { seed, keepDir, onModel } = options;
+  // One watch over the whole seed, so that a Stop between trainings (while a model is loaded or
+  // measured) stops the seed too, instead of the kernel.
+  using stop = watchStop();
+  const tensors: Tensor[] = [];
+  let release = () => {};
+  const dir = keepDir ?? await Deno.makeTempDir({ prefix: "mlp-seed-" });
+  try {
+    const test = testSets(data.test, config, seed);
+    tensors.push(test.x, test.y, test.xNoisy);
+    const run = modelRunner({ seed, dir, test, stopped: () => stop.requested, onModel });
+    // One array holds every training set of the seed in turn, so that memory does not grow with
+    // a new 2 × 188 MB array per model: first the clean images and their noisy copies, whose
+    // halves train the clean and the noisy model and whose whole trains the leaky one; then the
+    // split-first sets.
+    const buffer = takeBuffer(2 * data.train.images.length);
+    release = () => spare.add(buffer);
+    const both = cleanAndNoisy(data.train, config, seed, buffer);
+    const bothTensors = [both.x, both.y, both.clean.x, both.clean.y, both.noisy.x];
+    tensors.push(...bothTensors);
+    const clean = await run(0, both.clean, config);
+    const noisy = await run(1, both.noisy, config);
+    const leaky = await run(2, both, config);
+    const long = await run(3, both.clean, { ...config, epochs: 2 * config.epochs });
+    tf.dispose(bothTensors);
+
+    const sets = splitFirst(data.train, config, seed, buffer);
+    tensors.push(sets.train.x, sets.train.y, sets.validation.x, sets.validation.y);
+    const robust = await run(4, sets.train, config, [sets.validation.x, sets.validation.y]);
+    return seedValues({ clean, noisy, leaky, long, robust });
+  } finally {
+    tf.dispose(tensors); // those disposed already are skipped
+    release();
+    if (keepDir === undefined) await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Refuses, naming the value, a seed, settings, folder or data that runStudySeed cannot use. */
+function checkStudySeed(
+  data: Pick<Dataset, "train" | "test">,
+  config: StudyConfig,
+  { seed, keepDir }: StudySeedOptions,
+): void {
   const { epochs, batchSize, validationSplit, dropout, noiseStd } = config;
   checkInteger("runStudySeed: seed", seed, { min: 0 });
   checkInteger("runStudySeed: config.epochs", epochs, { min: 1 });
@@ -139,81 +184,66 @@ export async function runStudySeed(
       throw checkError(`runStudySeed: data.${part}.labels.length`, "at least 1 image", `${n}`);
     }
   }
+}
 
-  // One watch over the whole seed, so that a Stop between trainings (while a model is loaded or
-  // measured) stops the seed too, instead of the kernel.
-  using stop = watchStop();
-  const callbacks = (index: number): TrainCallbacks => {
-    if (stop.requested) {
-      throw stopError("runStudySeed", `seed ${seed}, before model "${SEED_MODELS[index].name}"`);
+/** What one of the seed's models gave: its history, and its test accuracies if it is kept. */
+interface ModelRun {
+  history: History;
+  /** Its best epoch on the clean and on the noisy test set (undefined: no checkpoint). */
+  accuracy?: { clean: number; noisy: number };
+}
+
+/**
+ * Trains `SEED_MODELS[index]` on a set, keeps its best epoch in `dir` (if the model has a
+ * checkpoint) and measures it there on both test sets; a Stop asked for before stops the seed.
+ */
+function modelRunner(context: {
+  seed: number;
+  dir: string;
+  test: TestSets;
+  stopped: () => boolean;
+  onModel?: StudySeedOptions["onModel"];
+}) {
+  const { seed, dir, test, stopped, onModel } = context;
+  return async (
+    index: number,
+    set: LabelledSet,
+    config: StudyConfig,
+    validationData?: [Tensor, Tensor],
+  ): Promise<ModelRun> => {
+    const model = SEED_MODELS[index];
+    if (stopped()) {
+      throw stopError("runStudySeed", `seed ${seed}, before model "${model.name}"`);
     }
-    const { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd } =
-      onModel?.(index, SEED_MODELS[index].name) ?? {};
-    return { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd };
+    const { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd } = onModel?.(index, model.name) ??
+      {};
+    const callbacks = { onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd };
+    const checkpointDir = model.checkpoint === null ? undefined : `${dir}/${model.checkpoint}`;
+    const options = { seed, checkpointDir, ...(validationData ? { validationData } : {}) };
+    const history = await trainStudyModel(set, config, { ...options, ...callbacks });
+    if (checkpointDir === undefined) return { history };
+    const trained = await loadCheckpoint(checkpointDir);
+    try {
+      return { history, accuracy: await testAccuracy(trained, test) };
+    } finally {
+      disposeModel(trained);
+    }
   };
-  const tensors: Tensor[] = [];
-  let release = () => {};
-  const dir = keepDir ?? await Deno.makeTempDir({ prefix: "mlp-seed-" });
-  const [clean, noisy, leaky, long, robust] = SEED_MODELS;
-  const checkpoint = (model: typeof clean) => `${dir}/${model.checkpoint}`;
-  try {
-    const test = testSets(data.test, config, seed);
-    tensors.push(test.x, test.y, test.xNoisy);
-    const measure = async (model: typeof clean) => {
-      const trained = await loadCheckpoint(checkpoint(model));
-      try {
-        return await testAccuracy(trained, test);
-      } finally {
-        disposeModel(trained);
-      }
-    };
-    // One array holds every training set of the seed in turn, so that memory does not grow with
-    // a new 2 × 188 MB array per model: first the clean images and their noisy copies, whose
-    // halves train the clean and the noisy model and whose whole trains the leaky one; then the
-    // split-first sets.
-    const buffer = takeBuffer(2 * data.train.images.length);
-    release = () => spare.add(buffer);
-    const both = cleanAndNoisy(data.train, config, seed, buffer);
-    const bothTensors = [both.x, both.y, both.clean.x, both.clean.y, both.noisy.x];
-    tensors.push(...bothTensors);
+}
 
-    const cleanDir = { seed, checkpointDir: checkpoint(clean) };
-    await trainStudyModel(both.clean, config, { ...cleanDir, ...callbacks(0) });
-    const cleanAccuracy = await measure(clean);
-    const noisyDir = { seed, checkpointDir: checkpoint(noisy) };
-    await trainStudyModel(both.noisy, config, { ...noisyDir, ...callbacks(1) });
-    const noisyAccuracy = await measure(noisy);
-    const leakyHistory = await trainStudyModel(both, config, { seed, ...callbacks(2) });
-    const longDir = { seed, checkpointDir: checkpoint(long) };
-    const twice = { ...config, epochs: 2 * epochs };
-    await trainStudyModel(both.clean, twice, { ...longDir, ...callbacks(3) });
-    const longAccuracy = await measure(long);
-    tf.dispose(bothTensors);
-
-    const sets = splitFirst(data.train, config, seed, buffer);
-    tensors.push(sets.train.x, sets.train.y, sets.validation.x, sets.validation.y);
-    const robustHistory = await trainStudyModel(sets.train, config, {
-      seed,
-      validationData: [sets.validation.x, sets.validation.y],
-      checkpointDir: checkpoint(robust),
-      ...callbacks(4),
-    });
-    const robustAccuracy = await measure(robust);
-    return {
-      [`${clean.key}.test_accuracy`]: cleanAccuracy.clean,
-      [`${clean.key}.noisy_test_accuracy`]: cleanAccuracy.noisy,
-      [`${noisy.key}.noisy_test_accuracy`]: noisyAccuracy.noisy,
-      [`${noisy.key}.clean_test_accuracy`]: noisyAccuracy.clean,
-      [`${leaky.key}.best_val_accuracy`]: Math.max(...leakyHistory.val_acc),
-      [`${robust.key}.best_val_accuracy`]: Math.max(...robustHistory.val_acc),
-      [`${robust.key}.clean_test_accuracy`]: robustAccuracy.clean,
-      [`${robust.key}.noisy_test_accuracy`]: robustAccuracy.noisy,
-      [`${long.key}.test_accuracy`]: longAccuracy.clean,
-      [`${long.key}.noisy_test_accuracy`]: longAccuracy.noisy,
-    };
-  } finally {
-    tf.dispose(tensors); // those disposed already are skipped
-    release();
-    if (keepDir === undefined) await Deno.remove(dir, { recursive: true });
-  }
+/** The seed's values by results key, in the order of {@linkcode SEED_METRIC_KEYS}. */
+function seedValues(runs: Record<"clean" | "noisy" | "leaky" | "long" | "robust", ModelRun>) {
+  const { clean, noisy, leaky, long, robust } = runs;
+  return {
+    "clean.test_accuracy": clean.accuracy!.clean,
+    "clean.noisy_test_accuracy": clean.accuracy!.noisy,
+    "noisy.noisy_test_accuracy": noisy.accuracy!.noisy,
+    "noisy.clean_test_accuracy": noisy.accuracy!.clean,
+    "leaky.best_val_accuracy": Math.max(...leaky.history.val_acc),
+    "robust.best_val_accuracy": Math.max(...robust.history.val_acc),
+    "robust.clean_test_accuracy": robust.accuracy!.clean,
+    "robust.noisy_test_accuracy": robust.accuracy!.noisy,
+    "long.test_accuracy": long.accuracy!.clean,
+    "long.noisy_test_accuracy": long.accuracy!.noisy,
+  };
 }
