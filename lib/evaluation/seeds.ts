@@ -264,6 +264,22 @@ export interface VerdictWords {
 }
 
 /**
+ * Whether an interval of differences lies wholly on one side of 0: the difference is beyond seed
+ * noise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(beyondSeedNoise({ low: 0.0004, high: 0.0029 }), true);
+ * assert.equal(beyondSeedNoise({ low: -0.0013, high: 0.0016 }), false); // it includes 0
+ * ```
+ */
+export function beyondSeedNoise(interval: Pick<Interval, "low" | "high">): boolean {
+  return interval.low > 0 || interval.high < 0;
+}
+
+/**
  * A paired difference in plain words: beyond seed noise when its confidence interval excludes 0,
  * else "not distinguishable from seed noise".
  *
@@ -283,7 +299,7 @@ export function verdict(d: PairedDifference, words: VerdictWords): string {
   const { subject, where, gain = "gains", loss = "costs", scale = 100, unit = "points" } = words;
   const number = (v: number) => (v * scale).toFixed(2).replace("-", "−");
   const ci = `${Math.round(d.level * 100)}% CI ${number(d.low)} to ${number(d.high)}`;
-  if (d.low > 0 || d.high < 0) {
+  if (beyondSeedNoise(d)) {
     const up = d.low > 0;
     const count = up ? d.above : d.below;
     const seeds = count === d.n

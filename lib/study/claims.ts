@@ -8,13 +8,14 @@
 import { checkError } from "../checks.ts";
 import { percent, points, type Results, STUDY_METRICS } from "../evaluation/results.ts";
 import {
+  beyondSeedNoise,
   type PairedDifference,
   pairedDifference,
   rangePosition,
   summarize,
   type VerdictWords,
 } from "../evaluation/seeds.ts";
-import { SEED_METRIC_KEYS } from "./study_seed.ts";
+import { SEED_METRIC_KEYS, type SeedMetricKey } from "./study_seed.ts";
 
 /** One of the study's claims: model b against model a, paired seed by seed. */
 export interface StudyClaim {
@@ -23,11 +24,17 @@ export interface StudyClaim {
   /** Its row title, "b − a, where". */
   title: string;
   /** The results key of the baseline's value. */
-  a: string;
+  a: SeedMetricKey;
   /** The results key of the value compared with it. */
-  b: string;
+  b: SeedMetricKey;
   /** How {@linkcode verdict} words it. */
   words: VerdictWords;
+}
+
+/** A claim with its paired difference over the seeds. */
+export interface TestedClaim extends StudyClaim {
+  /** b − a seed by seed, their mean and its 95% confidence interval. */
+  difference: PairedDifference;
 }
 
 /**
@@ -116,14 +123,20 @@ export const CLAIM_HEADER: readonly string[] = Object.freeze([
  * import assert from "node:assert/strict";
  *
  * assert.equal(metricLabel("clean.test_accuracy"), "Clean model, clean test set");
+ * // @ts-expect-error: a key runStudySeed does not measure
+ * assert.throws(() => metricLabel("clean.tset_accuracy"), /metricLabel: key: expected one of/);
  * ```
  */
-export function metricLabel(key: string): string {
-  return STUDY_METRICS.find((m) => m.key === key)?.label ?? EXTRA_LABELS[key] ?? key;
+export function metricLabel(key: SeedMetricKey): string {
+  const label = STUDY_METRICS.find((m) => m.key === key)?.label ?? EXTRA_LABELS[key];
+  if (label === undefined) {
+    throw checkError("metricLabel: key", `one of ${SEED_METRIC_KEYS.join(", ")}`, `"${key}"`);
+  }
+  return label;
 }
 
 /** Labels of the metrics over seeds that the study's table lacks. */
-const EXTRA_LABELS: Readonly<Record<string, string>> = Object.freeze({
+const EXTRA_LABELS: Readonly<Partial<Record<SeedMetricKey, string>>> = Object.freeze({
   "clean.noisy_test_accuracy": "Clean model, noisy test set",
   "long.test_accuracy": "Clean model, as many steps, clean test set",
   "long.noisy_test_accuracy": "Clean model, as many steps, noisy test set",
@@ -140,7 +153,7 @@ const EXTRA_LABELS: Readonly<Record<string, string>> = Object.freeze({
  * assert.equal(metricOriginal("robust.best_val_accuracy"), null);
  * ```
  */
-export function metricOriginal(key: string): number | null {
+export function metricOriginal(key: SeedMetricKey): number | null {
   return STUDY_METRICS.find((m) => m.key === key)?.original ?? null;
 }
 
@@ -174,11 +187,10 @@ export function seedSummaryRows(perSeed: readonly Results[]): string[][] {
   return SEED_METRIC_KEYS.map((key) => {
     const s = summarize(valuesOf(perSeed, key));
     const o = metricOriginal(key);
-    const pct = (v: number) => (v * 100).toFixed(2);
     return [
       metricLabel(key),
-      `${pct(s.mean)}% ± ${pct(s.sd)}`,
-      `${pct(s.min)}–${percent(s.max)}`,
+      `${percent(s.mean)} ± ${points(s.sd)}`,
+      `${points(s.min)}–${percent(s.max)}`,
       o === null ? "—" : percent(o),
       o === null ? "—" : position[rangePosition(o, s)],
     ];
@@ -186,7 +198,7 @@ export function seedSummaryRows(perSeed: readonly Results[]): string[][] {
 }
 
 /**
- * Each claim's paired difference over the seeds, in {@linkcode STUDY_CLAIMS}'s order.
+ * Every claim of {@linkcode STUDY_CLAIMS} with its paired difference over the seeds.
  *
  * @example
  * ```ts
@@ -194,13 +206,16 @@ export function seedSummaryRows(perSeed: readonly Results[]): string[][] {
  * import { SEED_METRIC_KEYS } from "./study_seed.ts";
  *
  * const seed = (v: number) => Object.fromEntries(SEED_METRIC_KEYS.map((k) => [k, v]));
- * const differences = claimDifferences([seed(0.98), seed(0.981)]);
- * assert.equal(differences.length, 6);
- * assert.equal(differences[0].mean, 0); // every model the same in this made-up run
+ * const claims = testClaims([seed(0.98), seed(0.981)]);
+ * assert.equal(claims.length, 6);
+ * assert.equal(claims[0].difference.mean, 0); // every model the same in this made-up run
  * ```
  */
-export function claimDifferences(perSeed: readonly Results[]): PairedDifference[] {
-  return STUDY_CLAIMS.map((c) => pairedDifference(valuesOf(perSeed, c.a), valuesOf(perSeed, c.b)));
+export function testClaims(perSeed: readonly Results[]): TestedClaim[] {
+  return STUDY_CLAIMS.map((claim) => ({
+    ...claim,
+    difference: pairedDifference(valuesOf(perSeed, claim.a), valuesOf(perSeed, claim.b)),
+  }));
 }
 
 /**
@@ -213,22 +228,18 @@ export function claimDifferences(perSeed: readonly Results[]): PairedDifference[
  * import { SEED_METRIC_KEYS } from "./study_seed.ts";
  *
  * const seed = (v: number) => Object.fromEntries(SEED_METRIC_KEYS.map((k) => [k, v]));
- * const rows = claimRows(claimDifferences([seed(0.98), seed(0.981)]));
+ * const rows = claimRows(testClaims([seed(0.98), seed(0.981)]));
  * assert.deepEqual(rows[0].slice(3), ["0 of 2", "not distinguishable from seed noise"]);
  * ```
  */
-export function claimRows(differences: readonly PairedDifference[]): string[][] {
-  return STUDY_CLAIMS.map((c, i) => {
-    const d = differences[i];
-    const beyond = d.low > 0 || d.high < 0;
-    return [
-      c.title,
-      points(d.mean, { signed: true }),
-      `${points(d.low)} to ${points(d.high)}`,
-      `${d.above} of ${d.n}`,
-      beyond ? "beyond seed noise" : "not distinguishable from seed noise",
-    ];
-  });
+export function claimRows(claims: readonly TestedClaim[]): string[][] {
+  return claims.map(({ title, difference: d }) => [
+    title,
+    points(d.mean, { signed: true }),
+    `${points(d.low)} to ${points(d.high)}`,
+    `${d.above} of ${d.n}`,
+    beyondSeedNoise(d) ? "beyond seed noise" : "not distinguishable from seed noise",
+  ]);
 }
 
 /**
@@ -242,7 +253,7 @@ export function claimRows(differences: readonly PairedDifference[]): string[][] 
  *
  * const seed = (v: number) => Object.fromEntries(SEED_METRIC_KEYS.map((k) => [k, v]));
  * const perSeed = [seed(0.98), seed(0.981)];
- * const updates = seedResults([42, 1042], perSeed, claimDifferences(perSeed), 600);
+ * const updates = seedResults([42, 1042], perSeed, testClaims(perSeed), 600);
  * assert.equal(updates["seeds.count"], 2);
  * assert.equal(updates["seeds.1042.clean.test_accuracy"], 0.981);
  * assert.equal(updates["seeds.diff.leak.val_inflation.mean"], 0);
@@ -251,7 +262,7 @@ export function claimRows(differences: readonly PairedDifference[]): string[][] 
 export function seedResults(
   seeds: readonly number[],
   perSeed: readonly Results[],
-  differences: readonly PairedDifference[],
+  claims: readonly TestedClaim[],
   seconds: number,
 ): Results {
   const updates: Results = { "seeds.count": seeds.length, "seeds.seconds": seconds };
@@ -263,11 +274,10 @@ export function seedResults(
     updates[`seeds.mean.${key}`] = mean;
     updates[`seeds.sd.${key}`] = sd;
   }
-  STUDY_CLAIMS.forEach((c, i) => {
-    const { mean, low, high } = differences[i];
-    updates[`seeds.diff.${c.key}.mean`] = mean;
-    updates[`seeds.diff.${c.key}.low`] = low;
-    updates[`seeds.diff.${c.key}.high`] = high;
+  claims.forEach(({ key, difference: { mean, low, high } }) => {
+    updates[`seeds.diff.${key}.mean`] = mean;
+    updates[`seeds.diff.${key}.low`] = low;
+    updates[`seeds.diff.${key}.high`] = high;
   });
   return updates;
 }

@@ -27,18 +27,23 @@ import {
 } from "./protocol.ts";
 
 /** The results keys of the values {@linkcode runStudySeed} measures, in its order. */
-export const SEED_METRIC_KEYS: readonly string[] = Object.freeze([
-  "clean.test_accuracy",
-  "clean.noisy_test_accuracy",
-  "noisy.noisy_test_accuracy",
-  "noisy.clean_test_accuracy",
-  "leaky.best_val_accuracy",
-  "robust.best_val_accuracy",
-  "robust.clean_test_accuracy",
-  "robust.noisy_test_accuracy",
-  "long.test_accuracy",
-  "long.noisy_test_accuracy",
-]);
+export const SEED_METRIC_KEYS = Object.freeze(
+  [
+    "clean.test_accuracy",
+    "clean.noisy_test_accuracy",
+    "noisy.noisy_test_accuracy",
+    "noisy.clean_test_accuracy",
+    "leaky.best_val_accuracy",
+    "robust.best_val_accuracy",
+    "robust.clean_test_accuracy",
+    "robust.noisy_test_accuracy",
+    "long.test_accuracy",
+    "long.noisy_test_accuracy",
+  ] as const,
+);
+
+/** A value {@linkcode runStudySeed} measures, by its results key: a typo is a type error. */
+export type SeedMetricKey = typeof SEED_METRIC_KEYS[number];
 
 /**
  * The step-count control: the clean model trained for twice the epochs, so that it takes as many
@@ -123,7 +128,7 @@ export async function runStudySeed(
   data: Pick<Dataset, "train" | "test">,
   config: StudyConfig,
   options: StudySeedOptions,
-): Promise<Record<string, number>> {
+): Promise<Record<SeedMetricKey, number>> {
   checkStudySeed(data, config, options);
   const { seed, keepDir, onModel } = options;
   // One watch over the whole seed, so that a Stop between trainings (while a model is loaded or
@@ -232,7 +237,9 @@ function modelRunner(context: {
 }
 
 /** The seed's values by results key, in the order of {@linkcode SEED_METRIC_KEYS}. */
-function seedValues(runs: Record<"clean" | "noisy" | "leaky" | "long" | "robust", ModelRun>) {
+function seedValues(
+  runs: Record<"clean" | "noisy" | "leaky" | "long" | "robust", ModelRun>,
+): Record<SeedMetricKey, number> {
   const { clean, noisy, leaky, long, robust } = runs;
   return {
     "clean.test_accuracy": clean.accuracy!.clean,
