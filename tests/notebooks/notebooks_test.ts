@@ -328,8 +328,16 @@ Deno.test("the notebooks honour MLP_HIDDEN, MLP_LEARNING_RATE, MLP_DROPOUT, MLP_
   const step = allText(outputs.get("04_one_step")!);
   assert.match(step, /\[784,128\]/);
   assert.match(step, /of 128 first-layer units fire/);
+  assert.match(step, /MLP_OPTIMIZER=sgd: 04 uses Adam/);
   assert.match(step, /the largest change of any weight: 0\.003000/); // Adam's first step: ±η
+  const settings = /dropout 0\.3, SGD with η = 0\.003, noise std 0\.2/;
+  for (const name of NOTEBOOKS.filter((n) => n !== "04_one_step")) {
+    assert.match(allText(outputs.get(name)!), settings, `${name}: its run details`);
+  }
   assert.match(allText(outputs.get("06_noise")!), /noise std 0\.2,/);
   assert.match(allText(outputs.get("08_inside")!), /Weights into 64 of the 128 first-layer units/);
-  assert.ok(results["clean.test_accuracy"] > 0.8, `${results["clean.test_accuracy"]}`);
+  // SGD at η = 0.003 for 150 steps learns, but slowly (notebook 05's learning rates show why):
+  // above chance (10%), far from Adam's 85% or more at the same settings.
+  const accuracy = results["clean.test_accuracy"];
+  assert.ok(accuracy > 0.2 && accuracy < 0.8, `SGD's test accuracy ${accuracy}`);
 });
