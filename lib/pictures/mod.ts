@@ -7,6 +7,7 @@
 export * from "./axes.ts";
 export * from "./calibration.ts";
 export * from "./charts.ts";
+export * from "./confusion_explorer.ts";
 export * from "./digits.ts";
 export * from "./dot_plot.ts";
 export * from "./dropout_curves.ts";

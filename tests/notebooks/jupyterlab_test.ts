@@ -100,12 +100,17 @@ function firstLine(text: unknown): string {
   return [text ?? ""].flat().join("").split("\n")[0];
 }
 
-/** The first `encoding[channel].field` of a Vega-Lite spec, searching its layers in order. */
+/** The first `encoding[channel].field` of a Vega-Lite spec, searching its layers and views. */
 function encodingField(spec: unknown, channel: string): string | undefined {
   if (spec === null || typeof spec !== "object") return undefined;
-  const node = spec as { encoding?: Record<string, { field?: string }>; layer?: unknown[] };
+  const node = spec as {
+    encoding?: Record<string, { field?: string }>;
+    layer?: unknown[];
+    hconcat?: unknown[];
+  };
   return node.encoding?.[channel]?.field ??
-    node.layer?.map((layer) => encodingField(layer, channel)).find((f) => f !== undefined);
+    [...node.layer ?? [], ...node.hconcat ?? []].map((view) => encodingField(view, channel))
+      .find((f) => f !== undefined);
 }
 
 /** Every value of `field` in the rows of a spec's inline data: the objects of any array in it. */
@@ -249,6 +254,36 @@ async function hoverShows(
   await page.waitForSelector("#vg-tooltip-element:not(.visible)", { timeout: 5_000 });
 }
 
+/**
+ * Clicks the confusion matrix's cell (true `row`, predicted `col`) and checks the panel beside it:
+ * the cell's images as image marks, as many as the data keeps for it (all, or the first 20), and
+ * the line that names the cell and its count; returns how many images it drew.
+ */
+async function clickShows(page: Page, shown: Shown, row: string, col: string, file: string) {
+  const items = await call(page, "marks", shown.key);
+  const target = items.find((item) =>
+    item.marktype === "rect" && item.datum.row === row && item.datum.col === col
+  );
+  assert.ok(target, `${shown.text}: no cell ${row} → ${col}`);
+  const count = target.datum.value as number;
+  await page.mouse.click(target.left + target.width / 2, target.top + target.height / 2);
+  await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  const after = await call(page, "marks", shown.key);
+  const images = after.filter((item) => item.marktype === "image");
+  assert.ok(
+    images.every((item) => item.datum.row === row && item.datum.col === col),
+    `${shown.text}: images of other cells after a click on ${row} → ${col}`,
+  );
+  assert.equal(images.length, Math.min(count, 20), `${shown.text}: images of ${row} → ${col}`);
+  const caption = after.find((item) => item.marktype === "text" && "caption" in item.datum);
+  assert.match(
+    String(caption?.datum.caption),
+    new RegExp(`^True ${row}, predicted ${col}\n${count} images?`),
+  );
+  await page.screenshot({ path: `${SHOTS}/${file}` });
+  return images.length;
+}
+
 /** The interpreter of the `jupyter` command (its `#!` line), which has Jupyter's kernel client. */
 async function jupyterPython(): Promise<string[]> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
@@ -359,6 +394,17 @@ Deno.test({
           "color",
           [0.25, 0.25],
           "jupyterlab-tooltip-cell.png",
+        );
+        // At first the largest mistake; a click on a cell shows its images instead.
+        const [, matrixShown] = matrix;
+        const first = (await call(page, "marks", matrixShown.key)).filter((item) =>
+          item.marktype === "image"
+        );
+        assert.ok(first.length > 0, "the confusion matrix shows no images at first");
+        await clickShows(page, matrixShown, "7", "2", "jupyterlab-click-cell.png");
+        assert.equal(
+          await clickShows(page, matrixShown, "3", "3", "jupyterlab-click-diagonal.png"),
+          20,
         );
         assert.deepEqual(errors, [], "console errors");
       });
