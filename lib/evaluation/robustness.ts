@@ -17,6 +17,8 @@ export interface RobustnessCurve {
   stds: number[];
   /** One series per model: its test accuracy at each std. */
   series: { name: string; values: number[] }[];
+  /** The first image of `x` at each std, as the models saw it (its features, e.g. 784 pixels). */
+  first: Float32Array[];
 }
 
 /**
@@ -37,6 +39,7 @@ export interface RobustnessCurve {
  * const curve = await robustnessCurve(models, x, y, { seed: 42, stds: [0, 0.5] });
  * assert.deepEqual(curve.stds, [0, 0.5]); // default: NOISE_LEVELS
  * assert.deepEqual(curve.series.map((s) => [s.name, s.values.length]), [["a", 2], ["b", 2]]);
+ * assert.equal(curve.first[1].length, 784); // test image 0 under std 0.5
  * ```
  */
 export async function robustnessCurve(
@@ -47,10 +50,14 @@ export async function robustnessCurve(
 ): Promise<RobustnessCurve> {
   const stds = [...(options.stds ?? NOISE_LEVELS)];
   const series = Object.keys(models).map((name) => ({ name, values: [] as number[] }));
+  const first: Float32Array[] = [];
   using stop = watchStop();
   for (const [level, std] of stds.entries()) {
     const noisy = addGaussianNoise(x, { std, seed: options.seed + level });
     try {
+      const row = tf.slice(noisy, 0, 1);
+      first.push(row.dataSync() as Float32Array);
+      row.dispose();
       for (const s of series) {
         const where = `noise std ${std}, model ${s.name}`;
         // evaluate stops after its call too; the sweep says where it was.
@@ -64,5 +71,5 @@ export async function robustnessCurve(
       tf.dispose(noisy);
     }
   }
-  return { stds, series };
+  return { stds, series, first };
 }

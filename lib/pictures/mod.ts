@@ -20,5 +20,6 @@ export * from "./png.ts";
 export * from "./projection.ts";
 export * from "./raster.ts";
 export * from "./render.ts";
+export * from "./robustness_explorer.ts";
 export * from "./tables.ts";
 export * from "./weights.ts";

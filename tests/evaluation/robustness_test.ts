@@ -33,6 +33,9 @@ Deno.test("robustnessCurve: accuracy per model and noise level, falling as noise
   assert.equal(curve.series[0].values[0], 1);
   assert.ok(curve.series[0].values[1] < 0.8, `accuracy under noise ${curve.series[0].values[1]}`);
   assert.deepEqual(curve.series[1].values, curve.series[0].values);
+  // The first image as the models saw it: clean at std 0, noisy at 0.2.
+  assert.deepEqual(curve.first[0], Float32Array.of(0.55, 0.45));
+  assert.ok(curve.first[1].some((v, i) => Math.abs(v - curve.first[0][i]) > 1e-3));
   tf.dispose([x, y]);
 });
 

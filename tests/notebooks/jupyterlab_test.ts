@@ -37,6 +37,8 @@ const CHARTED = ["01_explore", "04_one_step", "05_train", "06_noise", "07_seeds"
 /** The start of the alt text (`text/plain`) of 05's learning curve and of its confusion matrix. */
 const LEARNING_CURVE = "Train vs validation accuracy";
 const CONFUSION_MATRIX = "Confusion matrix";
+/** The start of the alt text of 06's robustness curve. */
+const ROBUSTNESS = "Test accuracy under Gaussian noise";
 
 /** Epochs of the live cell. */
 const EPOCHS = 3;
@@ -173,7 +175,7 @@ async function checkOutput(page: Page, name: string, saved: Output, shown: Shown
   }
 }
 
-/** Each committed notebook's outputs rendered untrusted; returns 05's outputs, key by alt text. */
+/** Each committed notebook's outputs rendered untrusted; returns 05's and 06's charts by alt text. */
 async function committedNotebooks(page: Page): Promise<Map<string, [Output, Shown]>> {
   const trainingCharts = new Map<string, [Output, Shown]>();
   const chartless: string[] = [];
@@ -186,7 +188,7 @@ async function committedNotebooks(page: Page): Promise<Map<string, [Output, Show
     assert.deepEqual(shown.map((s) => s.text), texts, `${name}: outputs shown`);
     for (const [i, output] of saved.entries()) {
       await checkOutput(page, name, output, shown[i]);
-      if (name === "05_train" && VEGA_LITE in (output.data ?? {})) {
+      if (["05_train", "06_noise"].includes(name) && VEGA_LITE in (output.data ?? {})) {
         trainingCharts.set(shown[i].text, [output, shown[i]]);
       }
     }
@@ -282,6 +284,42 @@ async function clickShows(page: Page, shown: Shown, row: string, col: string, fi
   );
   await page.screenshot({ path: `${SHOTS}/${file}` });
   return images.length;
+}
+
+/**
+ * Moves the robustness curve's "noise level" slider to `level` and checks what the view then draws:
+ * the dashed rule and the digit of that level, and each model's accuracy there as the spec's data
+ * has it.
+ */
+async function slideShows(
+  page: Page,
+  [saved, shown]: [Output, Shown],
+  level: number,
+  file: string,
+) {
+  const slider = await page.$(`[data-key="${shown.key}"] .vega-bind input[type="range"]`);
+  assert.ok(slider, `${shown.text}: no slider`);
+  await slider.evaluate((input, value) => {
+    (input as HTMLInputElement).value = String(value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, level);
+  await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  const items = await call(page, "marks", shown.key);
+  const levels = (type: string) =>
+    items.filter((item) => item.marktype === type).map((item) => item.datum.level);
+  assert.deepEqual(levels("rule"), [level], `${shown.text}: the rule`);
+  assert.deepEqual(levels("image"), [level], `${shown.text}: the digit`);
+  const spec = saved.data?.[VEGA_LITE];
+  const accuracies = inlineValues(spec, "accuracy") as number[];
+  const labels = items.filter((item) => item.marktype === "text" && "label" in item.datum);
+  assert.equal(labels.length, 3, `${shown.text}: one accuracy per model`);
+  for (const { datum } of labels) {
+    assert.equal(datum.level, level);
+    assert.ok(accuracies.includes(datum.accuracy as number), `${datum.accuracy} not in the data`);
+    const percent = `${((datum.accuracy as number) * 100).toFixed(2)}%`;
+    assert.equal(datum.label, `${datum.model}: ${percent}`);
+  }
+  await page.screenshot({ path: `${SHOTS}/${file}` });
 }
 
 /** The interpreter of the `jupyter` command (its `#!` line), which has Jupyter's kernel client. */
@@ -381,7 +419,7 @@ Deno.test({
         const trainingCharts = await committedNotebooks(page);
         const find = (start: string) => {
           const found = [...trainingCharts.entries()].find(([text]) => text.startsWith(start));
-          assert.ok(found, `05_train: no Vega-Lite chart "${start}…"`);
+          assert.ok(found, `05_train, 06_noise: no Vega-Lite chart "${start}…"`);
           return found[1];
         };
         const curve = find(LEARNING_CURVE);
@@ -406,6 +444,10 @@ Deno.test({
           await clickShows(page, matrixShown, "3", "3", "jupyterlab-click-diagonal.png"),
           20,
         );
+        // At first the training noise (level 2, σ = 0.1); the slider moves to σ = 0.3.
+        const robustness = find(ROBUSTNESS);
+        await slideShows(page, robustness, 2, "jupyterlab-slider-initial.png");
+        await slideShows(page, robustness, 4, "jupyterlab-slider-noise.png");
         assert.deepEqual(errors, [], "console errors");
       });
       await t.step("the live curve, replayed into OutputArea", async () => {
