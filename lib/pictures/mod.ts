@@ -18,6 +18,7 @@ export * from "./model_diagram.ts";
 export * from "./pixels.ts";
 export * from "./png.ts";
 export * from "./projection.ts";
+export * from "./projection_explorer.ts";
 export * from "./raster.ts";
 export * from "./render.ts";
 export * from "./robustness_explorer.ts";

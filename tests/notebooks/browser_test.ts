@@ -25,7 +25,7 @@ const FIGURES: Record<string, number> = {
   "05_train": 5,
   "06_noise": 7,
   "07_seeds": 2,
-  "08_inside": 8,
+  "08_inside": 9,
 };
 
 const notebookApp = await output("jupyter", ["notebook", "--version"]);

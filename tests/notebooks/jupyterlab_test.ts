@@ -37,6 +37,8 @@ const CHARTED = ["01_explore", "04_one_step", "05_train", "06_noise", "07_seeds"
 /** The start of the alt text (`text/plain`) of 05's learning curve and of its confusion matrix. */
 const LEARNING_CURVE = "Train vs validation accuracy";
 const CONFUSION_MATRIX = "Confusion matrix";
+/** The start of the alt text of 08's map of the hidden layer. */
+const HIDDEN_MAP = "Hidden layer 2 (UMAP)";
 /** The start of the alt text of 06's robustness curve. */
 const ROBUSTNESS = "Test accuracy under Gaussian noise";
 
@@ -175,7 +177,7 @@ async function checkOutput(page: Page, name: string, saved: Output, shown: Shown
   }
 }
 
-/** Each committed notebook's outputs rendered untrusted; returns 05's and 06's charts by alt text. */
+/** Each committed notebook's outputs rendered untrusted; returns 05's, 06's and 08's charts by alt text. */
 async function committedNotebooks(page: Page): Promise<Map<string, [Output, Shown]>> {
   const trainingCharts = new Map<string, [Output, Shown]>();
   const chartless: string[] = [];
@@ -188,7 +190,9 @@ async function committedNotebooks(page: Page): Promise<Map<string, [Output, Show
     assert.deepEqual(shown.map((s) => s.text), texts, `${name}: outputs shown`);
     for (const [i, output] of saved.entries()) {
       await checkOutput(page, name, output, shown[i]);
-      if (["05_train", "06_noise"].includes(name) && VEGA_LITE in (output.data ?? {})) {
+      if (
+        ["05_train", "06_noise", "08_inside"].includes(name) && VEGA_LITE in (output.data ?? {})
+      ) {
         trainingCharts.set(shown[i].text, [output, shown[i]]);
       }
     }
@@ -322,6 +326,46 @@ async function slideShows(
   await page.screenshot({ path: `${SHOTS}/${file}` });
 }
 
+/**
+ * Hovers a misclassified point of the hidden layer's map and checks that the tooltip shows a digit
+ * (an image) with its classes; then clicks class 4 in the legend and checks that its points are
+ * drawn opaque and every other point faint.
+ */
+async function mapAnswers(page: Page, shown: Shown, file: string) {
+  const points = async () =>
+    (await call(page, "marks", shown.key)).filter((item) => item.marktype === "symbol");
+  const before = await points();
+  const wrong = before.find((item) => item.datum.right === "wrong");
+  assert.ok(wrong, `${shown.text}: no misclassified point`);
+  await page.mouse.move(wrong.left + wrong.width / 2, wrong.top + wrong.height / 2);
+  const tooltip = await page.waitForSelector("#vg-tooltip-element.visible", { timeout: 5_000 });
+  const html = await tooltip!.evaluate((e) => e.innerHTML);
+  assert.match(html, /<img[^>]+src="data:image\/png;base64,/, `${shown.text}: tooltip ${html}`);
+  assert.match(html, /true class/);
+  assert.match(html, /predicted/);
+  await page.mouse.move(0, 0);
+  await page.waitForSelector("#vg-tooltip-element:not(.visible)", { timeout: 5_000 });
+  const symbols = await call(page, "legendSymbols", shown.key);
+  const four = symbols.find((item) => item.datum.value === "4");
+  assert.ok(four, `${shown.text}: no legend entry 4 among ${symbols.length}`);
+  await page.mouse.click(four.left + four.width / 2, four.top + four.height / 2);
+  await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  const after = await points();
+  assert.equal(after.length, before.length);
+  const fours = after.filter((item) => item.datum.class === "4");
+  assert.ok(fours.length > 0, `${shown.text}: no point of class 4`);
+  assert.ok(
+    fours.every((item) => item.opacity === 0.9),
+    `${shown.text}: class 4 not brought forward`,
+  );
+  const others = after.filter((item) => item.datum.class !== "4");
+  assert.ok(
+    others.every((item) => item.opacity === 0.06),
+    `${shown.text}: other classes not dimmed`,
+  );
+  await page.screenshot({ path: `${SHOTS}/${file}` });
+}
+
 /** The interpreter of the `jupyter` command (its `#!` line), which has Jupyter's kernel client. */
 async function jupyterPython(): Promise<string[]> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
@@ -419,7 +463,7 @@ Deno.test({
         const trainingCharts = await committedNotebooks(page);
         const find = (start: string) => {
           const found = [...trainingCharts.entries()].find(([text]) => text.startsWith(start));
-          assert.ok(found, `05_train, 06_noise: no Vega-Lite chart "${start}…"`);
+          assert.ok(found, `05_train, 06_noise, 08_inside: no Vega-Lite chart "${start}…"`);
           return found[1];
         };
         const curve = find(LEARNING_CURVE);
@@ -448,6 +492,7 @@ Deno.test({
         const robustness = find(ROBUSTNESS);
         await slideShows(page, robustness, 2, "jupyterlab-slider-initial.png");
         await slideShows(page, robustness, 4, "jupyterlab-slider-noise.png");
+        await mapAnswers(page, find(HIDDEN_MAP)[1], "jupyterlab-map.png");
         assert.deepEqual(errors, [], "console errors");
       });
       await t.step("the live curve, replayed into OutputArea", async () => {

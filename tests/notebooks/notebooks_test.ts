@@ -204,15 +204,16 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
   assert.ok(low <= results["seeds.diff.leak.val_inflation.mean"], `CI low ${low}`);
 }
 
-/** 08 in quick mode: its eight figures, its tables, and the checks it prints. */
+/** 08 in quick mode: its nine figures, its tables, and the checks it prints. */
 function assertInside(outputs: Output[]) {
-  assertOutputs("08_inside", outputs, { "image/png": 8, "text/html": 4 }, 6);
+  assertOutputs("08_inside", outputs, { "image/png": 9, "text/html": 4 }, 7);
   const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
     `${o.data![VEGA_LITE_MIME] ? "chart" : "picture"}: ${text(o.data!["text/plain"]).split(":")[0]}`
   );
   assert.deepEqual(figures, [
     "picture: Weights into 64 of the 256 first-layer units (those training changed most)",
     "picture: The 2,000 test images in 2-D",
+    "chart: Hidden layer 2 (UMAP), the first 2,000 test images",
     "chart: Training the study's model (dropout 0.2), step by step",
     "chart: Weights and update sizes per layer (dropout 0.2)",
     "chart: Training (solid) and validation (dashed) loss per epoch",
@@ -279,6 +280,13 @@ Deno.test("the notebooks import what lib/mod.ts offers from it, the rest from a 
     }
   }
   assert.deepEqual(astray, [], "imports against the rule");
+});
+
+Deno.test("every committed notebook stays under 6 MB, its live charts' data included", async () => {
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  const sizes = [...await committedNotebooks()].map(([name, text]) => [name, bytes(text)] as const);
+  const large = sizes.filter(([, size]) => size >= 6_000_000);
+  assert.deepEqual(large, [], "notebooks of 6 MB or more");
 });
 
 Deno.test("every code cell of the committed notebooks is short: 25 lines at most", async () => {

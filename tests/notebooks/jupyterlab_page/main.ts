@@ -68,6 +68,8 @@ export interface MarkItem {
   height: number;
   datum: Record<string, unknown>;
   tooltip: unknown;
+  /** Its opacity as drawn (undefined: the mark's default, 1). */
+  opacity?: number;
 }
 
 /** The state of the live OutputArea after a replay. */
@@ -87,6 +89,8 @@ export interface JupyterLabPage {
   drawn(key: string): Drawn | undefined;
   /** Scrolls the chart of `key` into view and lists its data mark items. */
   marks(key: string): MarkItem[];
+  /** Scrolls the chart of `key` into view and lists its legends' symbols (datum.value: the entry). */
+  legendSymbols(key: string): MarkItem[];
 }
 
 /**
@@ -124,6 +128,7 @@ interface SceneItem {
   bounds?: { x1: number; y1: number; x2: number; y2: number };
   datum?: Record<string, unknown>;
   tooltip?: unknown;
+  opacity?: number;
   items?: SceneMark[];
 }
 
@@ -269,13 +274,13 @@ function drawn(key: string): Drawn | undefined {
 }
 
 /** Every item of a data mark in the view's scenegraph, with its box relative to the view. */
-function markItems(view: VegaView): MarkItem[] {
+function markItems(view: VegaView, role = "mark"): MarkItem[] {
   const found: MarkItem[] = [];
   const walk = (mark: SceneMark, dx: number, dy: number) => {
     for (const item of mark.items) {
       if (mark.marktype === "group") {
         for (const child of item.items ?? []) walk(child, dx + (item.x ?? 0), dy + (item.y ?? 0));
-      } else if (mark.role === "mark") {
+      } else if (mark.role === role) {
         const [x, y] = [item.x ?? 0, item.y ?? 0];
         const { x1, y1, x2, y2 } = item.bounds ?? { x1: x, y1: y, x2: x, y2: y };
         found.push({
@@ -286,6 +291,7 @@ function markItems(view: VegaView): MarkItem[] {
           height: y2 - y1,
           datum: item.datum ?? {},
           tooltip: item.tooltip,
+          opacity: item.opacity,
         });
       }
     }
@@ -297,18 +303,26 @@ function markItems(view: VegaView): MarkItem[] {
   return found;
 }
 
-function marks(key: string): MarkItem[] {
+function marks(key: string, role = "mark"): MarkItem[] {
   const result = embedResult(key);
   const surface = renderers.get(key)?.node.querySelector("canvas, svg.marks");
   if (!result || !surface) return [];
   surface.scrollIntoView({ block: "center" });
   const { left, top } = surface.getBoundingClientRect();
-  return markItems(result.view).map((item) => ({
+  return markItems(result.view, role).map((item) => ({
     ...item,
     left: left + item.left,
     top: top + item.top,
   }));
 }
 
-const page: JupyterLabPage = { showNotebook, replay, drawn, marks };
+const legendSymbols = (key: string) => marks(key, "legend-symbol");
+
+const page: JupyterLabPage = {
+  showNotebook,
+  replay,
+  drawn,
+  marks: (key) => marks(key),
+  legendSymbols,
+};
 Object.assign(globalThis, { jupyterLab: page });
