@@ -157,15 +157,20 @@ export function confusionExplorer(input: ConfusionExplorerInput): Chart {
       strokeWidth: selected(3, 1),
     },
   };
-  const shown = (e: CellExample) =>
-    examples.filter((x) => x.row === e.row && x.col === e.col).length;
-  const rows = examples.map((e) => ({
-    ...e,
-    gx: e.rank % COLUMNS,
-    gy: Math.floor(e.rank / COLUMNS),
-    caption: `True ${e.row}, predicted ${e.col}\n${e.count} image${e.count === 1 ? "" : "s"}` +
-      (e.count > shown(e) ? `, the first ${shown(e)} shown` : ""),
-  }));
+  const shown = new Map<string, number>();
+  for (const e of examples) shown.set(`${e.row},${e.col}`, e.rank + 1);
+  const rows = examples.map((e) => {
+    const kept = shown.get(`${e.row},${e.col}`)!;
+    const images = `${e.count} image${e.count === 1 ? "" : "s"}`;
+    const first = e.count > kept ? `, the first ${kept} shown` : "";
+    return {
+      ...e,
+      gx: e.rank % COLUMNS,
+      gy: Math.floor(e.rank / COLUMNS),
+      caption: `True ${e.row}, predicted ${e.col}\n${images}${first}`,
+    };
+  });
+
   const kept = Math.max(1, ...examples.map((e) => e.rank + 1));
   const grid = {
     x: { field: "gx", type: "ordinal", axis: null, scale: { domain: range(COLUMNS) } },

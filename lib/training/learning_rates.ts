@@ -9,6 +9,7 @@ import { checkError, checkInteger, checkNumber, checkOneOf } from "../checks.ts"
 import { type Config, type OptimizerName, OPTIMIZERS } from "../config.ts";
 import type { Split } from "../data/mnist.ts";
 import { buildMlp, disposeModel } from "../model/mlp.ts";
+import { splitValidation } from "../data/splits.ts";
 import { toTensors } from "../preprocessing/tensors.ts";
 import type { Tensor } from "../tf.ts";
 import { joinCallbacks } from "./callbacks.ts";
@@ -93,19 +94,20 @@ export async function learningRateRuns(
   rates.forEach((r, i) => checkNumber(`${fn}: rates[${i}]`, r, { above: 0 }));
   optimizers.forEach((o, i) => checkOneOf(`${fn}: optimizers[${i}]`, o, OPTIMIZERS));
   checkInteger(`${fn}: epochs`, epochs, { min: 1 });
-  const { x, y } = toTensors(data);
+  // Split as train's validationSplit does, once, instead of a copy of the whole set per run.
+  const parts = splitValidation(data, config.validationSplit);
+  const sets = [toTensors(parts.train), toTensors(parts.validation)];
   try {
     const runs: LearningRateRun[] = [];
     for (const optimizer of optimizers) {
       for (const rate of rates) {
         const callbacks = onRun?.(optimizer, rate) ?? {};
-        runs.push(await rateRun([x, y], config, { optimizer, rate, epochs, callbacks }));
+        runs.push(await rateRun(sets, config, { optimizer, rate, epochs, callbacks }));
       }
     }
     return runs;
   } finally {
-    x.dispose();
-    y.dispose();
+    for (const set of sets) set.x.dispose(), set.y.dispose();
   }
 }
 
@@ -114,7 +116,7 @@ type RunConfig = Pick<Config, "batchSize" | "validationSplit" | "seed" | "hidden
 
 /** One run of {@linkcode learningRateRuns}: its model trained, recorded and disposed. */
 async function rateRun(
-  [x, y]: [Tensor, Tensor],
+  [{ x, y }, validation]: { x: Tensor; y: Tensor }[],
   config: RunConfig,
   { optimizer, rate, epochs, callbacks }: {
     optimizer: OptimizerName;
@@ -123,7 +125,7 @@ async function rateRun(
     callbacks: TrainCallbacks;
   },
 ): Promise<LearningRateRun> {
-  const { batchSize, validationSplit, seed, hiddenUnits, dropout } = config;
+  const { batchSize, seed, hiddenUnits, dropout } = config;
   const ceiling = divergenceLoss(y.shape[1]!);
   const run: LearningRateRun = { optimizer, rate, losses: [], valAccuracy: [] };
   let steps = 0;
@@ -143,7 +145,12 @@ async function rateRun(
   };
   const model = buildMlp({ hiddenUnits, dropout, seed, optimizer, learningRate: rate });
   try {
-    const settings = { epochs, batchSize, validationSplit, seed };
+    const settings = {
+      epochs,
+      batchSize,
+      seed,
+      validationData: [validation.x, validation.y] as [Tensor, Tensor],
+    };
     await train(model, x, y, { ...settings, ...joinCallbacks(callbacks, record) });
   } catch (error) {
     if (!(error instanceof DivergedError)) throw error;
