@@ -1,6 +1,7 @@
 /**
- * Builds the JupyterLab test page into a folder: index.html, main.js (main.ts with JupyterLab's
- * packages bundled by esbuild) and main.css (those packages' own styles).
+ * Builds a test page into a folder: index.html, main.js (a page folder's main.ts with its npm
+ * packages bundled by esbuild) and main.css (the @jupyterlab packages' own styles, if any). The
+ * default page is JupyterLab's (this folder); other tests pass their own folder and packages.
  *
  * esbuild resolves packages through a node_modules folder, which this repository does not keep:
  * the build writes a deno.json naming the page's packages as the repository's deno.json pins
@@ -12,7 +13,7 @@
 import * as esbuild from "esbuild";
 import { ROOT } from "../../fixtures/root.ts";
 
-/** The packages that main.ts imports; their versions come from the repository's deno.json. */
+/** The packages that this folder's main.ts imports, pinned as the repository's deno.json pins them. */
 const PACKAGES = [
   "@jupyterlab/outputarea",
   "@jupyterlab/rendermime",
@@ -20,9 +21,20 @@ const PACKAGES = [
   "@lumino/widgets",
 ];
 
+/** Options of {@linkcode buildPage}. */
+export interface PageOptions {
+  /** The folder (a file URL ending in /) that holds the page's main.ts and index.html. */
+  page?: URL;
+  /** The npm packages its main.ts imports, pinned as the repository's deno.json pins them. */
+  packages?: string[];
+  /** Milliseconds before the build gives up (default 60,000). */
+  ms?: number;
+}
+
 /** The packages' styles, as JupyterLab's webpack build loads them. */
-const STYLES = PACKAGES.filter((p) => p.startsWith("@jupyterlab/"))
-  .map((p) => `import "${p}/style/index.js";\n`).join("");
+const styles = (packages: string[]) =>
+  packages.filter((p) => p.startsWith("@jupyterlab/"))
+    .map((p) => `import "${p}/style/index.js";\n`).join("");
 
 async function run(cmd: string, args: string[], cwd: string) {
   const { success, stderr } = await new Deno.Command(cmd, { args, cwd, stdout: "null" }).output();
@@ -31,9 +43,9 @@ async function run(cmd: string, args: string[], cwd: string) {
   }
 }
 
-async function bundle(dir: string) {
-  await Deno.writeTextFile(`${dir}/styles.js`, STYLES);
-  const page = new URL("./", import.meta.url).pathname;
+async function bundle(dir: string, folder: URL, packages: string[]) {
+  await Deno.writeTextFile(`${dir}/styles.js`, styles(packages));
+  const page = folder.pathname;
   try {
     await esbuild.build({
       entryPoints: { main: `${page}main.ts`, styles: `${dir}/styles.js` },
@@ -51,18 +63,21 @@ async function bundle(dir: string) {
     await esbuild.stop();
   }
   await Deno.rename(`${dir}/out/main.js`, `${dir}/main.js`);
-  await Deno.rename(`${dir}/out/styles.css`, `${dir}/main.css`);
+  await Deno.rename(`${dir}/out/styles.css`, `${dir}/main.css`).catch(() =>
+    Deno.writeTextFile(`${dir}/main.css`, "")
+  );
   await Deno.copyFile(`${page}index.html`, `${dir}/index.html`);
 }
 
 /**
- * Builds the page into `dir` (which must exist and be empty); throws after `ms` milliseconds.
- * Returns the page's file URL.
+ * Builds the page into `dir` (which must exist and be empty); throws after `options.ms`
+ * milliseconds. Returns the page's file URL.
  */
-export async function buildPage(dir: string, ms = 60_000): Promise<string> {
+export async function buildPage(dir: string, options: PageOptions = {}): Promise<string> {
+  const { page = new URL("./", import.meta.url), packages = PACKAGES, ms = 60_000 } = options;
   const imports: Record<string, string> = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`))
     .imports;
-  const pinned = Object.fromEntries(PACKAGES.map((p) => [p, imports[p]]));
+  const pinned = Object.fromEntries(packages.map((p) => [p, imports[p]]));
   await Deno.writeTextFile(
     `${dir}/deno.json`,
     JSON.stringify({ nodeModulesDir: "auto", imports: pinned }),
@@ -76,7 +91,7 @@ export async function buildPage(dir: string, ms = 60_000): Promise<string> {
     await Promise.race([
       (async () => {
         await run(Deno.execPath(), ["install", "--quiet"], dir);
-        await bundle(dir);
+        await bundle(dir, page, packages);
       })(),
       timeout,
     ]);
