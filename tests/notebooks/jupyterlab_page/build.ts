@@ -13,7 +13,7 @@
 import * as esbuild from "esbuild";
 import { ROOT } from "../../fixtures/root.ts";
 
-/** The packages that this folder's main.ts imports, pinned as the repository's deno.json pins them. */
+/** The packages this folder's main.ts imports, pinned as the repository's deno.json pins them. */
 const PACKAGES = [
   "@jupyterlab/outputarea",
   "@jupyterlab/rendermime",
