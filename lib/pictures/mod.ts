@@ -11,6 +11,7 @@ export * from "./confusion_explorer.ts";
 export * from "./digits.ts";
 export * from "./dot_plot.ts";
 export * from "./dropout_curves.ts";
+export * from "./epoch_explorer.ts";
 export * from "./learning.ts";
 export * from "./learning_rates.ts";
 export * from "./loss_slice.ts";

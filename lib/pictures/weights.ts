@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { encode } from "fast-png";
-import { checkError, checkIndex, checkNumber } from "../checks.ts";
+import { encode, type IndexedColors } from "fast-png";
+import { checkError, checkIndex, checkInteger, checkNumber } from "../checks.ts";
 import { checkPositiveInt } from "./pixels.ts";
 import { pngDataUrl, pngSize } from "./png.ts";
 import { renderSvg } from "./render.ts";
@@ -29,6 +29,10 @@ export interface WeightGridOptions {
   columns?: number;
   /** Weights at ±limit get the scale's end colours; weights beyond are clamped. */
   limit: number;
+  /** Output pixels per weight, across and down (default 3). */
+  block?: number;
+  /** Grey pixels between two units' images and around them (default 2). */
+  gap?: number;
 }
 
 /** One panel of {@linkcode weightImagesSvg}: a kernel of shape [inputs, units] under a title. */
@@ -73,19 +77,23 @@ const RDBU = [
   "#2166ac",
 ];
 const RDBU_RGB = RDBU.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
-/** Output pixels per weight, and between two units' images; the figure shows them at half size. */
-const BLOCK = 3;
-const GAP = 2;
-const GAP_RGB = [150, 150, 150];
+/** Colours of the scale from −limit to +limit: odd, so that 0 has its own (the middle one). */
+const LEVELS = 255;
+/** The PNG's palette: the scale's colours, then the grey of the gaps (index `LEVELS`). */
+const PALETTE: IndexedColors = [
+  ...Array.from({ length: LEVELS }, (_, i) => weightColor(2 * i / (LEVELS - 1) - 1, 1)),
+  [150, 150, 150],
+];
 
 /**
- * Encodes the chosen units' incoming weights as one RGB PNG grid, row by row: each weight a 3×3
- * block coloured on the RdBu scale from −limit to +limit, with 2 px grey gaps between units.
+ * Encodes the chosen units' incoming weights as one PNG grid, row by row: each weight a 3×3 block
+ * (or `block`×`block`) coloured on the RdBu scale from −limit to +limit in 255 steps (an 8-bit
+ * palette: a third of the bytes of RGB), with 2 px (or `gap`) grey gaps between units.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { decode } from "fast-png";
+ * import { convertIndexedToRgb, decode } from "fast-png";
  *
  * // 4 inputs (a 2×2 image) into 3 units; unit 1's weights are −1, 0, 0.5, 1
  * const kernel = Float32Array.of(0, -1, 0, 0, 0, 0, 0, 0.5, 0, 0, 1, 0);
@@ -94,7 +102,7 @@ const GAP_RGB = [150, 150, 150];
  * assert.deepEqual([png.width, png.height], [2 + 6 + 2, 2 + 6 + 2]); // 3×3 blocks, 2 px gaps
  * const rgb = (x: number, y: number) => {
  *   const i = 3 * (y * png.width + x);
- *   return Array.from(png.data.slice(i, i + 3));
+ *   return Array.from(convertIndexedToRgb(png).slice(i, i + 3));
  * };
  * assert.deepEqual(rgb(2, 2), [178, 24, 43]); // −1: dark red
  * assert.deepEqual(rgb(5, 2), [247, 247, 247]); // 0: nearly white
@@ -103,32 +111,34 @@ const GAP_RGB = [150, 150, 150];
  */
 export function weightGridPng(kernel: Float32Array, opts: WeightGridOptions): Uint8Array {
   const { inputs = 784, rows = 28, cols = 28, units, indices, columns = 16, limit } = opts;
+  const { block = 3, gap = 2 } = opts;
   checkGrid("weightGridPng", { inputs, rows, cols, units, indices, columns });
   checkKernel("weightGridPng: kernel", kernel, inputs, units);
   checkNumber("weightGridPng: limit", limit, { above: 0 });
+  checkPositiveInt("weightGridPng", "block", block);
+  checkInteger("weightGridPng: gap", gap, { min: 0 });
   const across = Math.min(columns, indices.length);
   const down = Math.ceil(indices.length / across);
-  const width = across * cols * BLOCK + (across + 1) * GAP;
-  const height = down * rows * BLOCK + (down + 1) * GAP;
-  const out = new Uint8Array(width * height * 3);
-  for (let i = 0; i < out.length; i++) out[i] = GAP_RGB[i % 3];
+  const width = across * cols * block + (across + 1) * gap;
+  const height = down * rows * block + (down + 1) * gap;
+  const out = new Uint8Array(width * height).fill(LEVELS);
   indices.forEach((unit, k) => {
-    const x0 = GAP + (k % across) * (cols * BLOCK + GAP);
-    const y0 = GAP + Math.floor(k / across) * (rows * BLOCK + GAP);
+    const x0 = gap + (k % across) * (cols * block + gap);
+    const y0 = gap + Math.floor(k / across) * (rows * block + gap);
     for (let p = 0; p < inputs; p++) {
       const w = kernel[p * units + unit];
       if (Number.isNaN(w)) {
         throw checkError(`weightGridPng: kernel[${p * units + unit}]`, "a number", "NaN");
       }
-      const rgb = weightColor(w, limit);
-      const x = x0 + (p % cols) * BLOCK;
-      const y = y0 + Math.floor(p / cols) * BLOCK;
-      for (let dy = 0; dy < BLOCK; dy++) {
-        for (let dx = 0; dx < BLOCK; dx++) out.set(rgb, ((y + dy) * width + x + dx) * 3);
+      const level = Math.round((Math.max(-1, Math.min(1, w / limit)) + 1) / 2 * (LEVELS - 1));
+      const x = x0 + (p % cols) * block;
+      const y = y0 + Math.floor(p / cols) * block;
+      for (let dy = 0; dy < block; dy++) {
+        out.fill(level, (y + dy) * width + x, (y + dy) * width + x + block);
       }
     }
   });
-  return encode({ width, height, data: out, channels: 3, depth: 8 });
+  return encode({ width, height, data: out, channels: 1, depth: 8, palette: PALETTE });
 }
 
 /**
@@ -161,7 +171,8 @@ export function weightImagesSvg(input: WeightImagesInput): Promise<string> {
   const { clip = 0, panelColumns = 1 } = input;
   checkNumber("weightImagesSvg: clip", clip, { min: 0, below: 1 });
   checkPositiveInt("weightImagesSvg", "panelColumns", panelColumns);
-  const quantile = weightQuantile(panels, grid, 1 - clip); // also checks every weight is finite
+  const kernels = panels.map((p) => p.kernel);
+  const quantile = weightLimit("weightImagesSvg: panels", kernels, grid, clip); // checks finite
   if (input.limit !== undefined) checkNumber("weightImagesSvg: limit", input.limit, { above: 0 });
   const limit = input.limit ?? quantile;
   const stops = RDBU.map((_, i) => limit * (i / (RDBU.length - 1) * 2 - 1));
@@ -243,26 +254,39 @@ function checkKernel(what: string, kernel: Float32Array, inputs: number, units: 
 }
 
 /**
- * The `q` quantile of |w| over the drawn weights of every panel (q = 1: the largest; 1 when all
- * are 0); throws on NaN, ±∞.
+ * The colour limit for drawing the chosen units of several kernels [inputs·units] on one scale:
+ * the `1 − clip` quantile of their |w| (clip 0: the largest; 1 when all are 0), as
+ * {@linkcode weightImagesSvg} chooses it; throws on NaN, ±∞, naming `fn` and the weight.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * // 2 inputs into 2 units; unit 1's weights are −3 and 1, unit 0's are ignored
+ * const kernel = Float32Array.of(9, -3, 9, 1);
+ * assert.equal(weightLimit("example", [kernel], { inputs: 2, units: 2, indices: [1] }, 0), 3);
+ * ```
  */
-function weightQuantile(panels: WeightPanel[], grid: Grid, q: number): number {
+export function weightLimit(
+  fn: string,
+  kernels: Float32Array[],
+  grid: { inputs: number; units: number; indices: number[] },
+  clip: number,
+): number {
   const { inputs, units, indices } = grid;
-  const drawn = new Float32Array(panels.length * indices.length * inputs);
+  const drawn = new Float32Array(kernels.length * indices.length * inputs);
   let k = 0;
-  panels.forEach(({ kernel }, i) => {
+  kernels.forEach((kernel, i) => {
     for (const unit of indices) {
       for (let p = 0; p < inputs; p++) {
         const w = kernel[p * units + unit];
-        if (!Number.isFinite(w)) {
-          checkNumber(`weightImagesSvg: panels[${i}].kernel[${p * units + unit}]`, w);
-        }
+        if (!Number.isFinite(w)) checkNumber(`${fn}[${i}].kernel[${p * units + unit}]`, w);
         drawn[k++] = Math.abs(w);
       }
     }
   });
   drawn.sort();
-  return drawn[Math.round(q * (drawn.length - 1))] || 1;
+  return drawn[Math.round((1 - clip) * (drawn.length - 1))] || 1;
 }
 
 /** The RdBu colour of weight `w` on the scale −limit…limit, interpolated in RGB as vega does. */

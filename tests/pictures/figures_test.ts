@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Element } from "@xmldom/xmldom";
 import { decode } from "fast-png";
+import { Resvg } from "@resvg/resvg-wasm";
 import {
   ANNOTATED_CELL_SIZE,
   annotatedDigitSvg,
@@ -362,6 +363,39 @@ Deno.test("svgToPng draws the digits a chart embeds as PNG images", async () => 
   const svg = await digitsWithTitlesSvg(images, [0, 1], ["a", "b"], { scale: 4 });
   const black = darkPixels((await svgToPng(svg)).png);
   assert.ok(black >= 2 * 224 * 224, `both 112×112 digits drawn black at 2× (${black} dark pixels)`);
+});
+
+Deno.test("svgToPng keeps resvg's pixels: an opaque figure in a smaller RGB PNG", async () => {
+  // A scatter of 400 anti-aliased dots on white, as a chart draws them (no text: resvg's own
+  // PNG below is drawn without the shipped font)
+  const dots = Array.from(
+    { length: 400 },
+    (_, i) =>
+      `<circle cx="${(i * 37) % 300}" cy="${(i * 53) % 200}" r="3.5" fill="#${
+        ["4c78a8", "f58518", "e45756"][i % 3]
+      }" fill-opacity="0.7"/>`,
+  ).join("");
+  const opaque = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">
+    <rect width="300" height="200" fill="white"/>${dots}</svg>`;
+  const clear = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">${dots}</svg>`;
+  for (const [svg, channels] of [[opaque, 3], [clear, 4]] as const) {
+    const { png } = await svgToPng(svg);
+    const resvg = new Resvg(svg, { fitTo: { mode: "zoom", value: 2 } });
+    const image = resvg.render();
+    const theirs = image.asPng();
+    image.free();
+    resvg.free();
+    const [a, b] = [decode(png), decode(theirs)];
+    assert.deepEqual([a.channels, b.channels], [channels, 4]);
+    assert.deepEqual([a.width, a.height], [b.width, b.height]);
+    const alpha = (i: number) => channels === 4 ? a.data[i] : 255;
+    const same = b.data.every((v, i) =>
+      v === (i % 4 === 3 ? alpha(i) : a.data[channels === 4 ? i : (i >> 2) * 3 + (i % 4)])
+    );
+    assert.ok(same, `channels ${channels}: the same pixels as resvg's own PNG`);
+    const most = channels === 3 ? 0.9 : 1; // an image with clear pixels is resvg's own PNG
+    assert.ok(png.length <= most * theirs.length, `${png.length} bytes, resvg's ${theirs.length}`);
+  }
 });
 
 Deno.test("svgToPng names bad input", async () => {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { DOMParser, type Element } from "@xmldom/xmldom";
-import { decode } from "fast-png";
+import { convertIndexedToRgb, decode } from "fast-png";
 import { RELIABILITY_SHADES, reliabilityDiagram } from "../../lib/pictures/calibration.ts";
 import { barChart } from "../../lib/pictures/charts.ts";
 import { dropoutCurves } from "../../lib/pictures/dropout_curves.ts";
@@ -57,10 +57,11 @@ async function checkFigure(name: string, svg: string): Promise<void> {
   await Deno.writeFile(`${FIGURES}/${name}.png`, png);
 }
 
-/** The RGB of pixel (x, y) of an RGB PNG. */
+/** The RGB of pixel (x, y) of an RGB or palette PNG. */
 function rgbAt(png: ReturnType<typeof decode>, x: number, y: number): number[] {
   const i = (y * png.width + x) * 3;
-  return Array.from(png.data.slice(i, i + 3));
+  const rgb = png.palette ? convertIndexedToRgb(png) : png.data;
+  return Array.from(rgb.slice(i, i + 3));
 }
 
 /** The PNGs embedded in an SVG's image marks, decoded. */
@@ -94,7 +95,7 @@ Deno.test("weightGridPng colours each weight on one RdBu scale: red −, white 0
   const png = decode(
     weightGridPng(kernel, { inputs: 4, rows: 2, cols: 2, units: 2, indices: [0, 1], limit: 1 }),
   );
-  assert.equal(png.channels, 3);
+  assert.equal(png.palette?.length, 256, "255 colours of the scale and the gaps' grey");
   assert.deepEqual([png.width, png.height], [2 * 6 + 3 * 2, 6 + 2 * 2]);
   assert.deepEqual(rgbAt(png, 0, 0), [150, 150, 150]); // the grey gap
   const unit0 = (r: number, c: number) => rgbAt(png, 2 + 3 * c + 1, 2 + 3 * r + 1);
@@ -113,6 +114,25 @@ Deno.test("weightGridPng colours each weight on one RdBu scale: red −, white 0
   const indices = Array.from({ length: 64 }, (_, i) => i * 4);
   const grid = decode(weightGridPng(init, { units: 256, indices, limit: 0.1 }));
   assert.deepEqual([grid.width, grid.height], [16 * 84 + 17 * 2, 4 * 84 + 5 * 2]);
+  // 1 px per weight, 1 px gaps: 16 units in a 4×4 grid
+  const small = decode(
+    weightGridPng(init, {
+      units: 256,
+      indices: indices.slice(0, 16),
+      columns: 4,
+      limit: 0.1,
+      block: 1,
+      gap: 1,
+    }),
+  );
+  assert.deepEqual([small.width, small.height], [4 * 28 + 5, 4 * 28 + 5]);
+  const w = init[5 * 256 + indices[1]]; // unit 1's 6th weight, top row of the second image
+  const level = Math.round((Math.max(-1, Math.min(1, w / 0.1)) + 1) / 2 * 254);
+  assert.equal(small.data[1 * small.width + 1 + 29 + 5], level);
+  assert.throws(
+    () => weightGridPng(init, { units: 256, indices: [0], limit: 0.1, gap: -1 }),
+    /weightGridPng: gap: expected an integer ≥ 0, got -1/,
+  );
 });
 
 Deno.test("weightImagesSvg draws every panel on the same scale, ±the largest weight", async () => {

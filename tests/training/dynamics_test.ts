@@ -54,7 +54,7 @@ Deno.test("recordDynamics records every step and leaves training as it was", asy
   model.dispose();
 });
 
-Deno.test("recordDynamics: the norms and update sizes of the kernels, measured apart", async () => {
+Deno.test("recordDynamics: the norms, update sizes and first kernels, measured apart", async () => {
   // One step per epoch, so the epoch's last update is the change from one epoch to the next.
   const { x, y } = toTensors(data.train);
   const model = buildMlp({ seed: 7 });
@@ -75,6 +75,12 @@ Deno.test("recordDynamics: the norms and update sizes of the kernels, measured a
       assert.ok(Math.abs(layer.updateRatio[epoch - 1] - ratio) < 1e-4 * ratio, layer.name);
     }
   });
+  // The first layer's weights as the model held them at the start and after each epoch.
+  assert.equal(dynamics.firstKernels.length, 4);
+  dynamics.firstKernels.forEach((kernel, epoch) => {
+    assert.deepEqual(kernel, kernels[epoch][0], `first kernel after ${epoch} epochs`);
+  });
+  assert.notDeepEqual(dynamics.firstKernels[1], dynamics.firstKernels[0]);
   // Adam's first step moves every weight that has a gradient by the learning rate (0.001):
   // m̂ = g and v̂ = g², so the step is 0.001·g/(|g| + ε).
   const [first, start] = [kernels[1][0], kernels[0][0]];
