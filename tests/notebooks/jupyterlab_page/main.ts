@@ -4,7 +4,7 @@
  * own packages, as JupyterLab 4 sets them up. A registry with rendermime's standard factories and
  * the Vega 5 extension's factory at the extension's rank picks each output's MIME type and creates
  * its renderer; the live replay goes through outputarea's own OutputArea. The test drives the page
- * through {@linkcode JupyterLabPage} on `globalThis.jupyterLab`.
+ * through {@linkcode JupyterLabPage} on `globalThis.testPage`.
  *
  * @module
  */
@@ -17,13 +17,7 @@ import {
 } from "@jupyterlab/rendermime";
 import * as vega5 from "@jupyterlab/vega5-extension";
 import { type Panel, Widget } from "@lumino/widgets";
-
-/** One saved or published output: what a notebook file or a kernel message carries. */
-export interface OutputData {
-  output_type: string;
-  data?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-}
+import { type ChartPage, chartPage, type OutputData, type VegaView } from "../chart_page.ts";
 
 /** One iopub message of a cell, as captured from the kernel. */
 export interface Message {
@@ -31,9 +25,9 @@ export interface Message {
   content: Record<string, unknown>;
 }
 
-/** What the page did with one output. */
+/** What the page did with one output (every output of a notebook, drawn or not). */
 export interface Shown {
-  /** The key that names its renderer in {@linkcode JupyterLabPage.marks} and `drawn`. */
+  /** The key that names its renderer in {@linkcode ChartPage.marks} and `drawn`. */
   key: string;
   /** The output's MIME types. */
   types: string[];
@@ -47,31 +41,6 @@ export interface Shown {
   text: string;
 }
 
-/** A chart as vega drew it. */
-export interface Drawn {
-  /** Canvas or SVG elements inside the renderer: one per drawn chart. */
-  surfaces: number;
-  /** The drawn size of the first one, in CSS pixels. */
-  width: number;
-  height: number;
-  /** Scene items of role "mark" (data marks, not axes or legends), by mark type. */
-  marks: Record<string, number>;
-}
-
-/** A mark item of a drawn chart: where it is on screen, its data and its tooltip. */
-export interface MarkItem {
-  marktype: string;
-  /** The item's box in viewport coordinates (CSS pixels). */
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  datum: Record<string, unknown>;
-  tooltip: unknown;
-  /** Its opacity as drawn (undefined: the mark's default, 1). */
-  opacity?: number;
-}
-
 /** The state of the live OutputArea after a replay. */
 export interface Replayed {
   outputs: Shown[];
@@ -79,18 +48,12 @@ export interface Replayed {
   specs: (Record<string, unknown> | undefined)[];
 }
 
-/** What the page offers the test. */
-export interface JupyterLabPage {
+/** What the page offers the test: its charts as every chart page offers them, and more. */
+export interface JupyterLabPage extends ChartPage {
   /** Renders a notebook's saved outputs (untrusted, as opened from disk) under a heading. */
   showNotebook(name: string, outputs: OutputData[]): Promise<Shown[]>;
   /** Feeds captured iopub messages to an OutputArea, as a running cell does, and waits. */
   replay(messages: Message[]): Promise<Replayed>;
-  /** How vega drew the chart of `key`, or undefined when it did not. */
-  drawn(key: string): Drawn | undefined;
-  /** Scrolls the chart of `key` into view and lists its data mark items. */
-  marks(key: string): MarkItem[];
-  /** Scrolls the chart of `key` into view and lists its legends' symbols (datum.value: the entry). */
-  legendSymbols(key: string): MarkItem[];
 }
 
 /**
@@ -109,27 +72,6 @@ rendermime.addFactory(vega5.rendererFactory, extension.rank);
 interface EmbedResult {
   view: VegaView;
   spec: unknown;
-}
-
-/** The parts of a vega View and its scenegraph that the page reads. */
-interface VegaView {
-  origin(): [number, number];
-  padding(): { left: number; top: number };
-  scenegraph(): { root: SceneMark };
-}
-interface SceneMark {
-  marktype: string;
-  role: string;
-  items: SceneItem[];
-}
-interface SceneItem {
-  x?: number;
-  y?: number;
-  bounds?: { x1: number; y1: number; x2: number; y2: number };
-  datum?: Record<string, unknown>;
-  tooltip?: unknown;
-  opacity?: number;
-  items?: SceneMark[];
 }
 
 const renderers = new Map<string, IRenderMime.IRenderer>();
@@ -260,69 +202,11 @@ async function replay(messages: Message[]): Promise<Replayed> {
   return { outputs, specs };
 }
 
-function drawn(key: string): Drawn | undefined {
+function drawnChart(key: string) {
   const result = embedResult(key);
   const node = renderers.get(key)?.node;
-  if (!result || !node) return undefined;
-  const surfaces = [...node.querySelectorAll("canvas, svg.marks")];
-  const box = surfaces[0]?.getBoundingClientRect();
-  const marks: Record<string, number> = {};
-  for (const item of markItems(result.view)) {
-    marks[item.marktype] = (marks[item.marktype] ?? 0) + 1;
-  }
-  return { surfaces: surfaces.length, width: box?.width ?? 0, height: box?.height ?? 0, marks };
+  return result && node ? { view: result.view, node } : undefined;
 }
 
-/** Every item of a data mark in the view's scenegraph, with its box relative to the view. */
-function markItems(view: VegaView, role = "mark"): MarkItem[] {
-  const found: MarkItem[] = [];
-  const walk = (mark: SceneMark, dx: number, dy: number) => {
-    for (const item of mark.items) {
-      if (mark.marktype === "group") {
-        for (const child of item.items ?? []) walk(child, dx + (item.x ?? 0), dy + (item.y ?? 0));
-      } else if (mark.role === role) {
-        const [x, y] = [item.x ?? 0, item.y ?? 0];
-        const { x1, y1, x2, y2 } = item.bounds ?? { x1: x, y1: y, x2: x, y2: y };
-        found.push({
-          marktype: mark.marktype,
-          left: dx + x1,
-          top: dy + y1,
-          width: x2 - x1,
-          height: y2 - y1,
-          datum: item.datum ?? {},
-          tooltip: item.tooltip,
-          opacity: item.opacity,
-        });
-      }
-    }
-  };
-  // where the renderer puts the scene's origin (vega-view's `offset`: padding plus origin)
-  const [ox, oy] = view.origin();
-  const { left, top } = view.padding();
-  walk(view.scenegraph().root, left + ox, top + oy);
-  return found;
-}
-
-function marks(key: string, role = "mark"): MarkItem[] {
-  const result = embedResult(key);
-  const surface = renderers.get(key)?.node.querySelector("canvas, svg.marks");
-  if (!result || !surface) return [];
-  surface.scrollIntoView({ block: "center" });
-  const { left, top } = surface.getBoundingClientRect();
-  return markItems(result.view, role).map((item) => ({
-    ...item,
-    left: left + item.left,
-    top: top + item.top,
-  }));
-}
-
-const legendSymbols = (key: string) => marks(key, "legend-symbol");
-
-const page: JupyterLabPage = {
-  showNotebook,
-  replay,
-  drawn,
-  marks: (key) => marks(key),
-  legendSymbols,
-};
-Object.assign(globalThis, { jupyterLab: page });
+const page: JupyterLabPage = { ...chartPage(drawnChart), showNotebook, replay };
+Object.assign(globalThis, { testPage: page });
