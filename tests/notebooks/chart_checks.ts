@@ -217,19 +217,29 @@ async function clickShows(
 }
 
 /**
+ * Moves the chart's slider of the param `param` (the range input vega names after it) to `value`
+ * as a person does (an input event), waits until it is drawn, and checks the param's value.
+ */
+async function moveSlider({ page, chart }: CheckContext, param: string, value: number) {
+  const selector = `[data-key="${chart.key}"] .vega-bind input[type="range"][name="${param}"]`;
+  const slider = await page.$(selector);
+  assert.ok(slider, `${chart.text}: no slider of ${param}`);
+  await slider.evaluate((input, value) => {
+    (input as HTMLInputElement).value = String(value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+  await frame(page);
+  assert.equal(await call(page, "signal", chart.key, param), value, `${chart.text}: ${param}`);
+}
+
+/**
  * Moves the robustness curve's "noise level" slider to `level` and checks what the view then draws:
  * the param `level` at that value, the dashed rule and the digit of that level, and each model's
  * accuracy there as the spec's data has it.
  */
-async function slideShows({ page, chart, screenshot }: CheckContext, level: number, shot: string) {
-  const slider = await page.$(`[data-key="${chart.key}"] .vega-bind input[type="range"]`);
-  assert.ok(slider, `${chart.text}: no slider`);
-  await slider.evaluate((input, value) => {
-    (input as HTMLInputElement).value = String(value);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  }, level);
-  await frame(page);
-  assert.equal(await call(page, "signal", chart.key, "level"), level, `${chart.text}: the param`);
+async function slideShows(context: CheckContext, level: number, shot: string) {
+  const { page, chart, screenshot } = context;
+  await moveSlider(context, "level", level);
   const items = await call(page, "marks", chart.key);
   const levels = (type: string) =>
     items.filter((item) => item.marktype === type).map((item) => item.datum.level);
