@@ -102,7 +102,8 @@ export function trainingCurves(input: TrainingCurvesInput): Chart {
     checkInteger(`${what}.step`, b.step, { min: 0, max: b.steps });
     checkNumber(`${what}.loss`, b.loss, { above: 0 });
     checkNumber(`${what}.acc`, b.acc, { min: 0, max: 1 });
-    return { x: b.epoch - 1 + b.step / b.steps, loss: b.loss, acc: b.acc };
+    const { epoch, step, loss, acc } = b;
+    return { x: epoch - 1 + step / b.steps, epoch, step, loss, acc };
   });
   const epochs = history.loss.length;
   if (epochs === 0) throw checkError(`${fn}: history.loss`, "at least one epoch", "none");
@@ -132,6 +133,12 @@ export function trainingCurves(input: TrainingCurvesInput): Chart {
     scale: { domain: SERIES, range: [BATCH_COLOR, PRIMARY, VALIDATION_COLOR] },
     legend: { ...legend, symbolType: "stroke", symbolStrokeWidth: 3 },
   } as const;
+  const value = (field: "loss" | "acc") =>
+    field === "loss" ? { field, title: "loss", format: ".4f" } : {
+      field,
+      title: "accuracy",
+      format: ".2%",
+    };
   const panel = (field: "loss" | "acc", title: string, y: object) => ({
     title: panelTitle(title),
     width: PANEL_WIDTH,
@@ -147,10 +154,16 @@ export function trainingCurves(input: TrainingCurvesInput): Chart {
         transform: [{ calculate: `'${SERIES[0]}'`, as: "series" }],
         params: [zoomX(`zoom_${field}`)],
         mark: { type: "line", strokeWidth: 1, clip: true },
+        encoding: {
+          tooltip: [{ field: "epoch" }, { field: "step" }, value(field), { field: "series" }],
+        },
       },
       {
         data: { name: "epochs" },
         mark: { type: "line", strokeWidth: 2, point: { size: 36, filled: true } },
+        encoding: {
+          tooltip: [{ field: "x", title: "epoch" }, value(field), { field: "series" }],
+        },
       },
     ],
   });
@@ -212,6 +225,7 @@ export function layerDynamics(input: LayerDynamicsInput): Chart {
   } as const;
   const x = { ...epochAxis, scale: { nice: false }, axis: { format: "d", tickMinStep: 1 } };
   const line = { type: "line", strokeWidth: 2, point: { size: 36, filled: true } } as const;
+  const epochTip = { field: "x", title: "epoch" };
   const rule = { ratio: 1e-3 };
   const ratios = [...rows.map((r) => r.ratio), rule.ratio];
   return {
@@ -224,7 +238,12 @@ export function layerDynamics(input: LayerDynamicsInput): Chart {
         height: CHART_HEIGHT,
         params: [zoomX("zoom_norm")],
         mark: line,
-        encoding: { x, y: { field: "norm", type: "quantitative", title: null }, color },
+        encoding: {
+          x,
+          y: { field: "norm", type: "quantitative", title: null },
+          color,
+          tooltip: [epochTip, { field: "layer" }, { field: "norm", title: "‖W‖", format: ".2f" }],
+        },
       },
       {
         title: panelTitle("Relative update ‖ΔW‖ / ‖W‖, last step of the epoch"),
@@ -234,7 +253,19 @@ export function layerDynamics(input: LayerDynamicsInput): Chart {
           y: { field: "ratio", type: "quantitative", title: null, ...logScale(ratios, ".0e") },
         },
         layer: [
-          { params: [zoomX("zoom_ratio")], mark: line, encoding: { x, color } },
+          {
+            params: [zoomX("zoom_ratio")],
+            mark: line,
+            encoding: {
+              x,
+              color,
+              tooltip: [epochTip, { field: "layer" }, {
+                field: "ratio",
+                title: "‖ΔW‖ / ‖W‖",
+                format: ".2e",
+              }],
+            },
+          },
           {
             data: { values: [rule] },
             mark: { type: "rule", strokeDash: [6, 4], color: "#555" },
