@@ -2,7 +2,8 @@
  * The page's script, bundled for the browser from demo/browser/main.ts and the project's pinned
  * npm packages (tfjs core, cpu backend and layers) with `deno bundle`, Deno's own bundler
  * (esbuild inside), at each start of the demo: nothing is fetched from a CDN and no bundle is
- * kept in the repository.
+ * kept in the repository. The notebook output's script is bundled the same way from
+ * demo/browser/notebook.ts, as a classic script to inline in the output's HTML.
  *
  * @module
  */
@@ -14,17 +15,24 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** The page script's entry module. */
 export const ENTRY = fileURLToPath(new URL("./browser/main.ts", import.meta.url));
 
+/** The notebook output script's entry module. */
+export const NOTEBOOK_ENTRY = fileURLToPath(new URL("./browser/notebook.ts", import.meta.url));
+
 /**
- * Bundles the page's script into one minified ES module and returns its source; throws with
- * `deno bundle`'s output when it fails.
+ * Bundles a script (the page's by default) into one minified ES module, or with `format: "iife"`
+ * into one classic script, and returns its source; throws with `deno bundle`'s output when it
+ * fails.
  *
  * @example
  * ```ts ignore
  * // takes a second or two: Deno bundles about 750 modules
  * const script = await bundleScript(); // about 570 kB of JavaScript
+ * const inline = await bundleScript({ entry: NOTEBOOK_ENTRY, format: "iife" });
  * ```
  */
-export async function bundleScript(): Promise<string> {
+export async function bundleScript(
+  { entry = ENTRY, format = "esm" }: { entry?: string; format?: "esm" | "iife" } = {},
+): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "mnist-demo-bundle-" });
   try {
     const output = `${dir}/demo.js`;
@@ -33,20 +41,20 @@ export async function bundleScript(): Promise<string> {
         "bundle",
         "--quiet",
         "--platform=browser",
-        "--format=esm",
+        `--format=${format}`,
         "--minify",
         "--config",
         `${ROOT}deno.json`,
         "--output",
         output,
-        ENTRY,
+        entry,
       ],
       cwd: ROOT,
       stdin: "null",
     }).output();
     if (!success) {
       const log = new TextDecoder().decode(new Uint8Array([...stdout, ...stderr]));
-      throw new Error(`deno bundle ${ENTRY} failed:\n${log}`);
+      throw new Error(`deno bundle ${entry} failed:\n${log}`);
     }
     return await Deno.readTextFile(output);
   } finally {

@@ -1,12 +1,13 @@
 /**
  * The checkpoint's model in the page: tfjs's cpu backend, the model loaded over HTTP from the
- * demo server, one prediction per drawing.
+ * demo server or from the artifacts a notebook output carries, one prediction per drawing.
  *
  * @module
  */
 import "@tensorflow/tfjs-backend-cpu";
 import {
   enableProdMode,
+  io,
   ready,
   setBackend,
   type Tensor,
@@ -27,8 +28,9 @@ export interface Classifier {
 }
 
 /**
- * Loads a tfjs layers model from the URL of its model.json (weights from the files its manifest
- * names, beside it) on tfjs's cpu backend; throws when it is not a [N, P] → [N, C] model.
+ * Loads a tfjs layers model on tfjs's cpu backend, from the URL of its model.json (weights from
+ * the files its manifest names, beside it) or from its artifacts in memory (topology, weight
+ * specs and weight data); throws when it is not a [N, P] → [N, C] model.
  *
  * @example
  * ```ts ignore
@@ -37,16 +39,17 @@ export interface Classifier {
  * model.predict(new Float32Array(784)); // Float32Array(10), summing to 1
  * ```
  */
-export async function loadClassifier(url: string): Promise<Classifier> {
+export async function loadClassifier(source: string | io.ModelArtifacts): Promise<Classifier> {
   enableProdMode();
   await setBackend("cpu");
   await ready();
-  const model = await loadLayersModel(url);
+  const model = await loadLayersModel(typeof source === "string" ? source : io.fromMemory(source));
   const input = model.inputs[0]?.shape;
   const output = model.outputs[0]?.shape;
   if (model.inputs.length !== 1 || input.length !== 2 || output?.length !== 2) {
+    const what = typeof source === "string" ? source : "the model";
     throw new Error(
-      `${url}: a model of inputs [${input}] and outputs [${output}], expected [N, P] → [N, C]`,
+      `${what}: a model of inputs [${input}] and outputs [${output}], expected [N, P] → [N, C]`,
     );
   }
   const inputSize = input[1]!;

@@ -12,32 +12,23 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Page } from "puppeteer-core";
-import type { DemoState } from "../../demo/browser/main.ts";
+import type { DemoState } from "../../demo/browser/drawing.ts";
 import { CANVAS_SIZE, DEFAULT_PEN } from "../../demo/page.ts";
 import { inkFromRgba, toModelInput } from "../../demo/preprocess.ts";
-import {
-  buildMlp,
-  initBackend,
-  loadCheckpoint,
-  loadDataset,
-  saveCheckpoint,
-  type Split,
-  type Tensor,
-  tf,
-  toTensors,
-  train,
-} from "../../lib/mod.ts";
-import type { LayersModel } from "../../lib/tf.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../lib/mod.ts";
 import { alive } from "../../scripts/jupyter.ts";
 import { CHROMIUM, CHROMIUM_MISSING, launchChromium, SHOTS } from "../fixtures/chromium.ts";
-import { type DemoProcess, startDemoProcess } from "./fixtures.ts";
+import { type DemoProcess, predict, startDemoProcess, trainSmallModel } from "./fixtures.ts";
+import { canvasOrigin, draw, ONE, setPen, TRACE_PEN, traceDigit, ZERO } from "./strokes.ts";
 import { tempDir } from "../fixtures/temp_dir.ts";
 
 /** Test digits traced with the mouse, and how many of their predictions must match Deno's. */
 const TRACED = 100;
 const MUST_AGREE = 97;
-/** The pen width the traced digits are painted with: rows of ink this many pixels apart. */
-const TRACE_PEN = 4;
+
+/** The demo page's drawing canvas and pen width slider. */
+const DRAWING = "#drawing";
+const PEN = "#pen";
 
 const skip = !CHROMIUM && !Deno.env.get("CI");
 if (skip) {
@@ -46,69 +37,9 @@ if (skip) {
   );
 }
 
-type Point = [number, number];
-
 /** The model the tests serve: trained once on 6,000 MNIST images for 2 epochs. */
-let trained: Promise<{ model: LayersModel; test: Split }> | undefined;
-function trainedModel() {
-  trained ??= (async () => {
-    await initBackend();
-    const data = await loadDataset({ dataset: "mnist", trainLimit: 6000, testLimit: TRACED });
-    const { x, y } = toTensors(data.train);
-    const model = buildMlp({ seed: 42 });
-    await train(model, x, y, { epochs: 2, batchSize: 64, seed: 42 });
-    tf.dispose([x, y]);
-    return { model, test: data.test };
-  })();
-  return trained;
-}
-
-/** Each row's most probable class, for rows of `inputs` (N×784 values in [0, 1]). */
-function predict(model: LayersModel, inputs: number[][]): { classes: number[]; probs: number[][] } {
-  const probs = tf.tidy(() => (model.predict(tf.tensor2d(inputs)) as Tensor).arraySync());
-  return { classes: (probs as number[][]).map(argmax), probs: probs as number[][] };
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
-/** The value of a 28×28 byte image at a fractional pixel position, interpolated bilinearly. */
-function bilinear(digit: Uint8Array, x: number, y: number): number {
-  const clamp = (v: number) => Math.min(27, Math.max(0, v));
-  const x0 = Math.floor(clamp(x)), y0 = Math.floor(clamp(y));
-  const x1 = Math.min(27, x0 + 1), y1 = Math.min(27, y0 + 1);
-  const fx = clamp(x) - x0, fy = clamp(y) - y0;
-  const at = (px: number, py: number) => digit[py * 28 + px];
-  return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) +
-    fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
-}
-
-/**
- * Strokes that paint a test digit rendered at the canvas's size (enlarged 10× with bilinear
- * interpolation, inked where above half), with a round pen of `pen` pixels: along every row of
- * ink `pen` pixels apart, one stroke per run, its ends drawn in by the pen's radius.
- */
-function traceDigit(digit: Uint8Array, pen: number): Point[][] {
-  const scale = CANVAS_SIZE / 28;
-  const strokes: Point[][] = [];
-  for (let y = pen / 2; y < CANVAS_SIZE; y += pen) {
-    let start = -1;
-    for (let x = 0; x <= CANVAS_SIZE; x++) {
-      const inked = x < CANVAS_SIZE &&
-        bilinear(digit, (x + 0.5) / scale - 0.5, y / scale - 0.5) > 127.5;
-      if (inked && start < 0) start = x;
-      if (!inked && start >= 0) {
-        const from = start + pen / 2, to = x - pen / 2;
-        strokes.push(from <= to ? [[from, y], [to, y]] : [[(start + x) / 2, y]]);
-        start = -1;
-      }
-    }
-  }
-  return strokes;
-}
+let trained: ReturnType<typeof trainSmallModel> | undefined;
+const trainedModel = () => trained ??= trainSmallModel(TRACED);
 
 /** The page's state object (`globalThis.demo`). */
 const state = (page: Page) =>
@@ -122,38 +53,6 @@ async function settled(page: Page): Promise<DemoState> {
     return demo.shown === demo.drawn && demo.status !== "loading";
   }, { timeout: 20_000 });
   return await state(page);
-}
-
-/** Where the drawing canvas's top-left pixel is on the page. */
-const canvasOrigin = (page: Page) =>
-  page.$eval("#drawing", (canvas) => {
-    const box = canvas.getBoundingClientRect();
-    return { x: box.left + canvas.clientLeft, y: box.top + canvas.clientTop };
-  });
-
-/**
- * Draws `strokes` (canvas pixels) with mouse events: move to each stroke's start, press, move
- * through its points, release. `together` sends all events at once (fast; the browser keeps
- * their order) instead of waiting for each.
- */
-async function draw(page: Page, strokes: Point[][], together = false) {
-  const origin = await canvasOrigin(page);
-  const sent: Promise<void>[] = [];
-  const send = async (event: Promise<void>) => together ? sent.push(event) : await event;
-  for (const [[x, y], ...rest] of strokes) {
-    await send(page.mouse.move(origin.x + x, origin.y + y));
-    await send(page.mouse.down());
-    for (const [px, py] of rest) await send(page.mouse.move(origin.x + px, origin.y + py));
-    await send(page.mouse.up());
-  }
-  await Promise.all(sent);
-}
-
-async function setPen(page: Page, width: number) {
-  await page.$eval("#pen", (input, value) => {
-    (input as HTMLInputElement).value = String(value);
-    input.dispatchEvent(new Event("input"));
-  }, width);
 }
 
 async function clear(page: Page) {
@@ -200,16 +99,6 @@ async function closeAll(browser: Browser | undefined, demo: DemoProcess | undefi
   await demo?.stop();
 }
 
-/** A "1": one stroke down, leaning a little. */
-const ONE: Point[][] = [[[150, 40], [148, 80], [145, 120], [142, 160], [139, 200], [136, 240]]];
-/** A "0": an upright ellipse, from the top round and back. */
-const ZERO: Point[][] = [
-  Array.from({ length: 41 }, (_, i): Point => {
-    const a = (i / 40) * 2 * Math.PI;
-    return [140 + 62 * Math.sin(a), 140 - 96 * Math.cos(a)];
-  }),
-];
-
 Deno.test({
   name: "demo: traced test digits are classified as in Deno; a drawn 1 and 0 are recognized",
   ignore: skip,
@@ -242,11 +131,16 @@ Deno.test({
       assert.deepEqual(labels, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 
       // 1. Trace the test digits with a thin pen; the page must predict what Deno predicts.
-      await setPen(page, TRACE_PEN);
+      await setPen(page, PEN, TRACE_PEN);
       const shown: DemoState[] = [];
       for (let i = 0; i < TRACED; i++) {
         await clear(page);
-        await draw(page, traceDigit(test.images.subarray(i * 784, (i + 1) * 784), TRACE_PEN), true);
+        await draw(
+          page,
+          DRAWING,
+          traceDigit(test.images.subarray(i * 784, (i + 1) * 784), TRACE_PEN),
+          true,
+        );
         shown.push(await settled(page));
         if (i === 0) await screenshot(page, "demo-traced.png");
       }
@@ -269,16 +163,16 @@ Deno.test({
       });
 
       // 2. A "1" and a "0" drawn by hand with the default pen; the 0 is predicted while drawn.
-      await setPen(page, DEFAULT_PEN);
+      await setPen(page, PEN, DEFAULT_PEN);
       await clear(page);
-      await draw(page, ONE);
+      await draw(page, DRAWING, ONE);
       const one = await settled(page);
       assert.equal(one.predicted, 1, `the drawn 1 was taken for ${one.predicted}`);
       assert.equal(await page.$eval("#prediction", (e) => e.textContent), "1");
       await screenshot(page, "demo-one.png");
 
       await clear(page);
-      const origin = await canvasOrigin(page);
+      const origin = await canvasOrigin(page, DRAWING);
       const [start, ...rest] = ZERO[0];
       await page.mouse.move(origin.x + start[0], origin.y + start[1]);
       await page.mouse.down();
@@ -338,7 +232,7 @@ Deno.test({
       assert.ok(shown.visible, "the message is not shown");
       assert.match(shown.text, /No checkpoint to load: there is no checkpoint folder/);
       assert.match(shown.text, /Notebook 05 \(notebooks\/05_train\.ipynb\) trains the model/);
-      await draw(page, ONE);
+      await draw(page, DRAWING, ONE);
       const drawn = await settled(page);
       assert.ok(drawn.input && drawn.predicted === undefined, "a prediction without a model");
       assert.equal(await page.$eval("#prediction", (e) => e.textContent), "–");
@@ -363,7 +257,7 @@ Deno.test({
       const labels = await page.$$eval(".bar-label", (e) => e.map((l) => l.textContent));
       assert.deepEqual([labels.length, labels[0], labels[9]], [10, "T-shirt/top", "Ankle boot"]);
       assert.match(demo.log(), /Fashion-MNIST classes \(model\.json's metadata\)/);
-      await draw(page, ONE);
+      await draw(page, DRAWING, ONE);
       const item = await settled(page);
       assert.ok(item.predicted !== undefined, "no prediction");
       await screenshot(page, "demo-fashion.png");

@@ -1,9 +1,52 @@
 /**
  * What the demo's tests share: `deno task demo` started as a process on a free port and stopped
- * by its id, small checkpoint folders, and raw HTTP requests that keep `../` in the path.
+ * by its id, small checkpoint folders, raw HTTP requests that keep `../` in the path, and a small
+ * model trained to serve.
  */
+import {
+  buildMlp,
+  initBackend,
+  loadDataset,
+  type Split,
+  type Tensor,
+  tf,
+  toTensors,
+  train,
+} from "../../lib/mod.ts";
+import type { LayersModel } from "../../lib/tf.ts";
 import { alive } from "../../scripts/jupyter.ts";
 import { ROOT } from "../fixtures/root.ts";
+
+/**
+ * A model trained on 6,000 MNIST images for 2 epochs (seed 42; a few seconds), and the first
+ * `testLimit` test images.
+ */
+export async function trainSmallModel(
+  testLimit: number,
+): Promise<{ model: LayersModel; test: Split }> {
+  await initBackend();
+  const data = await loadDataset({ dataset: "mnist", trainLimit: 6000, testLimit });
+  const { x, y } = toTensors(data.train);
+  const model = buildMlp({ seed: 42 });
+  await train(model, x, y, { epochs: 2, batchSize: 64, seed: 42 });
+  tf.dispose([x, y]);
+  return { model, test: data.test };
+}
+
+/** Each row's most probable class, for rows of `inputs` (N×784 values in [0, 1]). */
+export function predict(
+  model: LayersModel,
+  inputs: number[][],
+): { classes: number[]; probs: number[][] } {
+  const probs = tf.tidy(() => (model.predict(tf.tensor2d(inputs)) as Tensor).arraySync());
+  return { classes: (probs as number[][]).map(argmax), probs: probs as number[][] };
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
 
 /** A running `demo/main.ts` process. */
 export interface DemoProcess {
