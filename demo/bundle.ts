@@ -7,16 +7,20 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** This folder as the file system has it, also when it is reached through a link. */
+const DEMO = Deno.realPathSync(fileURLToPath(new URL("./", import.meta.url)));
+
 /** The repository's root folder, where deno.json (the import map and the lock) is. */
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const ROOT = `${dirname(DEMO)}/`;
 
 /** The page script's entry module. */
-export const ENTRY = fileURLToPath(new URL("./browser/main.ts", import.meta.url));
+export const ENTRY = `${DEMO}/browser/main.ts`;
 
 /** The notebook output script's entry module. */
-export const NOTEBOOK_ENTRY = fileURLToPath(new URL("./browser/notebook.ts", import.meta.url));
+export const NOTEBOOK_ENTRY = `${DEMO}/browser/notebook.ts`;
 
 /**
  * Bundles a script (the page's by default) into one minified ES module, or with `format: "iife"`

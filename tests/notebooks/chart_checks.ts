@@ -258,6 +258,39 @@ async function slideShows(context: CheckContext, level: number, shot: string) {
 }
 
 /**
+ * Moves 08's "epoch" slider to `epoch` and checks what the view then draws: the dashed rule at
+ * that epoch on the loss chart, the weights' grid of that epoch (one image, as the spec's data
+ * holds it for that epoch) under its caption, and the epoch's two losses as its points show them.
+ */
+async function epochShows(context: CheckContext, epoch: number, shot: string) {
+  const { page, chart, screenshot } = context;
+  await moveSlider(context, "epoch", epoch);
+  const items = await call(page, "marks", chart.key);
+  const rules = items.filter((item) => item.marktype === "rule").map((item) => item.datum.epoch);
+  assert.deepEqual(rules, [epoch], `${chart.text}: the rule`);
+  const images = items.filter((item) => item.marktype === "image");
+  assert.equal(images.length, 1, `${chart.text}: one grid of weights`);
+  const urls = inlineValues(chart.spec, "url") as string[];
+  assert.equal(images[0].datum.url, urls[epoch], `${chart.text}: the grid of epoch ${epoch}`);
+  const caption = epoch === 0 ? "Before training" : `After epoch ${epoch}`;
+  assert.equal(images[0].datum.caption, caption);
+  const texts = items.filter((item) => item.marktype === "text").map((item) => item.datum);
+  // The epoch's points on the loss chart, as vega drew them from the spec's data.
+  const loss = (set: string) => {
+    const point = items.find((item) =>
+      item.marktype === "symbol" && item.datum.epoch === epoch && item.datum.set === set
+    );
+    assert.ok(point, `${chart.text}: no ${set} point at epoch ${epoch}`);
+    return (point.datum.loss as number).toFixed(4);
+  };
+  const expected = epoch === 0
+    ? "no loss measured yet"
+    : `training loss ${loss("training")}, validation loss ${loss("validation")}`;
+  assert.ok(texts.some((datum) => datum.losses === expected), `${chart.text}: "${expected}"`);
+  await screenshot(shot);
+}
+
+/**
  * Hovers a misclassified point of the hidden layer's map and checks that the tooltip shows a digit
  * (an image) with its classes; then clicks class 4 in the legend and checks that its points are
  * drawn opaque and every other point faint.
@@ -363,6 +396,8 @@ const LEARNING_CURVE = "Train vs validation accuracy";
 const CONFUSION_MATRIX = "Confusion matrix";
 const ROBUSTNESS = "Test accuracy under Gaussian noise";
 const HIDDEN_MAP = "Hidden layer 2 (UMAP)";
+/** The start of the alt text of 08's first layer, epoch by epoch. */
+const EPOCHS = "The first layer, epoch by epoch";
 
 /** The checks every chart page passes, in the order they run (some leave a chart changed). */
 export const CHART_CHECKS: ChartCheck[] = [
@@ -401,6 +436,16 @@ export const CHART_CHECKS: ChartCheck[] = [
     name: "08's map shows a point's digit on hover and a class on a legend click",
     chart: HIDDEN_MAP,
     run: mapAnswers,
+  },
+  {
+    name: "08's epoch slider shows the first layer's weights of that epoch and marks it",
+    chart: EPOCHS,
+    async run(context) {
+      // At first epoch 1; the slider moves to epoch 12, then back to before training.
+      await epochShows(context, 1, "epochs-initial");
+      await epochShows(context, 12, "epochs-12");
+      await epochShows(context, 0, "epochs-before");
+    },
   },
   {
     name: "every chart shows a tooltip on its first data mark",

@@ -30,12 +30,13 @@ export async function savedOutputs(path: string): Promise<Output[]> {
 
 /**
  * Copies the named notebooks into a fresh `.nbtest-*` folder inside the repository (so the kernel
- * finds deno.json), beside a link to lib/; returns the folder, which the caller removes.
+ * finds deno.json), beside links to lib/ and demo/ (05's drawing canvas); returns the folder,
+ * which the caller removes.
  */
 export async function notebookSandbox(names: string[]): Promise<string> {
   const sandbox = await Deno.makeTempDir({ dir: ROOT, prefix: ".nbtest-" });
   await Deno.mkdir(`${sandbox}/notebooks`);
-  await Deno.symlink(`${ROOT}lib`, `${sandbox}/lib`);
+  for (const dir of ["lib", "demo"]) await Deno.symlink(`${ROOT}${dir}`, `${sandbox}/${dir}`);
   for (const name of names) {
     await Deno.copyFile(`${ROOT}notebooks/${name}.ipynb`, `${sandbox}/notebooks/${name}.ipynb`);
   }

@@ -112,6 +112,18 @@ async function checkOutput(
     const chart = { key: shown.key, notebook: name, text: shown.text, spec: data[VEGA_LITE] };
     await checkDrawn(page, chart);
     return chart;
+  } else if ("text/html" in data && "image/png" in data) {
+    // 05's draw-a-digit output: untrusted, its HTML is sanitized to the PNG and its one line.
+    assert.equal(shown.untrusted, "text/html", `${what}: untrusted, the registry picks`);
+    assert.match(shown.renderer, /\bjp-RenderedHTML\b/, what);
+    const block = await page.$eval(`[data-key="${shown.key}"]`, (e) => ({
+      loaded: [...e.querySelectorAll("img")].map((img) => img.complete && img.naturalWidth > 0),
+      scripts: e.querySelectorAll("script, canvas").length,
+      text: e.textContent ?? "",
+    }));
+    assert.deepEqual(block.loaded, [true], `${what}: the PNG did not load`);
+    assert.equal(block.scripts, 0, `${what}: a script or canvas survived the sanitizer`);
+    assert.match(block.text, /run this cell \(or trust the notebook\)/, what);
   } else if ("image/png" in data) {
     assert.equal(shown.untrusted, "image/png", `${what}: untrusted, the registry picks`);
     assert.equal(shown.trusted, "image/png", `${what}: trusted, the registry picks`);

@@ -118,6 +118,14 @@ Deno.test("the eight notebooks run in quick mode with their pictures, tables and
   // Adam at η = 0.1 blows up within a few steps; it is marked, not raised.
   const adamDiverged = />Adam<\/td><td[^>]*>0\.1<\/td>(?:(?!<\/tr>).)*>at step \d+</s;
   assert.match(allText(outputs.get("05_train")!), adamDiverged);
+  // The draw page in an output: its script, the checkpoint's weights, and the PNG it falls back to.
+  const drawDigit = outputs.get("05_train")!.filter((o) =>
+    text(o.data?.["text/html"]).includes('class="draw-digit"')
+  );
+  assert.equal(drawDigit.length, 1, "05: one draw-a-digit output");
+  const html = text(drawDigit[0].data!["text/html"]);
+  assert.match(html, /<img src="data:image\/png;base64,[^"]+"/);
+  assert.match(html, /<script>[^]*"weights":"[A-Za-z0-9+/]{1000,}/);
   assert.ok(
     results["clean.test_accuracy"] > 0.85,
     `clean test accuracy ${results["clean.test_accuracy"]}`,
@@ -204,9 +212,9 @@ function assertSeeds(outputs: Output[], results: Record<string, number>) {
   assert.ok(low <= results["seeds.diff.leak.val_inflation.mean"], `CI low ${low}`);
 }
 
-/** 08 in quick mode: its nine figures, its tables, and the checks it prints. */
+/** 08 in quick mode: its ten figures, its tables, and the checks it prints. */
 function assertInside(outputs: Output[]) {
-  assertOutputs("08_inside", outputs, { "image/png": 9, "text/html": 4 }, 7);
+  assertOutputs("08_inside", outputs, { "image/png": 10, "text/html": 4 }, 8);
   const figures = outputs.filter((o) => o.data?.["image/png"]).map((o) =>
     `${o.data![VEGA_LITE_MIME] ? "chart" : "picture"}: ${text(o.data!["text/plain"]).split(":")[0]}`
   );
@@ -216,6 +224,7 @@ function assertInside(outputs: Output[]) {
     "chart: Hidden layer 2 (UMAP), the first 2,000 test images",
     "chart: Training the study's model (dropout 0.2), step by step",
     "chart: Weights and update sizes per layer (dropout 0.2)",
+    "chart: The first layer, epoch by epoch (dropout 0.2)",
     "chart: Training (solid) and validation (dashed) loss per epoch",
     "chart: Reliability of the three models' confidence",
     "chart: Test accuracy per class, clean model",
