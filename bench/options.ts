@@ -74,6 +74,18 @@ export function benchEpochs(env: Record<string, string | undefined> = Deno.env.t
   return envInteger(env, "BENCH_EPOCHS", 1) ?? DEFAULT_EPOCHS;
 }
 
+/**
+ * Rounds to run when `BENCH_ROUNDS` is unset: each round runs every configuration once, so that
+ * on a shared machine, whose second core comes and goes, the configurations alternate and meet
+ * the same moments; each row is the median of its rounds.
+ */
+export const DEFAULT_ROUNDS = 2;
+
+/** Rounds to run: `BENCH_ROUNDS`, a positive integer, else {@linkcode DEFAULT_ROUNDS}. */
+export function benchRounds(env: Record<string, string | undefined> = Deno.env.toObject()): number {
+  return envInteger(env, "BENCH_ROUNDS", 1) ?? DEFAULT_ROUNDS;
+}
+
 /** Backends to run: `BENCH_BACKENDS`, comma-separated, else all of {@linkcode DEFAULT_BACKENDS}. */
 export function benchBackends(
   env: Record<string, string | undefined> = Deno.env.toObject(),

@@ -21,6 +21,8 @@ export interface TorchResult {
   torch: string;
   /** Peak resident memory of the Python process in MiB (ru_maxrss). */
   peak_rss_mib: number;
+  /** The bench's round it ran in, from 1 (set by bench.ts). */
+  round?: number;
 }
 
 /** Whether `python` runs and imports torch. */

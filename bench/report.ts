@@ -44,6 +44,26 @@ export interface BenchReport {
   overFloor: Partial<Record<TrainPath, number>>;
 }
 
+/**
+ * The runs of each configuration (same `key`) as one: the run at the middle of its rounds, its
+ * `medianSeconds` the median of theirs, and `rounds` their seconds per epoch, in the order run.
+ */
+function byConfig<T extends { medianSeconds: number }>(
+  runs: T[],
+  key: (run: T) => string,
+): (T & { rounds: number[] })[] {
+  const groups = new Map<string, T[]>();
+  for (const run of runs) groups.set(key(run), [...groups.get(key(run)) ?? [], run]);
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => a.medianSeconds - b.medianSeconds);
+    const rounds = group.map((run) => run.medianSeconds);
+    return { ...sorted[(sorted.length - 1) >> 1], medianSeconds: median(rounds), rounds };
+  });
+}
+
+/** A tfjs configuration: backend, path and threads. */
+const tfjsKey = (r: BackendResult) => `${r.backend} ${r.path} ${r.threads}`;
+
 /** The run with the fewest seconds per epoch, or undefined for none. */
 function fastest<T extends { medianSeconds: number }>(runs: T[]): T | undefined {
   return runs.reduce<T | undefined>(
@@ -64,12 +84,13 @@ export function benchReport(
   cpu: string = thisCpu(),
 ): BenchReport {
   const torchRuns = torch.map((t) => ({ ...t, medianSeconds: steadyMedian(t.seconds) }));
-  const torchBest = fastest(torchRuns);
+  const torchBest = fastest(byConfig(torchRuns, (t) => `${t.threads}`));
+  const rows = byConfig(results, tfjsKey);
   const overTorch: Partial<Record<TrainPath, number>> = {};
   const overFloor: Partial<Record<TrainPath, number>> = {};
   const floor = Math.min(...floorsByThreads(results).values());
   for (const path of ["train", "fit"] as const) {
-    const best = fastest(results.filter((r) => r.backend === "blas" && r.path === path));
+    const best = fastest(rows.filter((r) => r.backend === "blas" && r.path === path));
     if (best && torchBest) overTorch[path] = best.medianSeconds / torchBest.medianSeconds;
     if (best && Number.isFinite(floor)) overFloor[path] = best.medianSeconds / floor;
   }
@@ -116,10 +137,37 @@ function threadCount(n: number): string {
   return `${n} thread${n > 1 ? "s" : ""}`;
 }
 
+/** How each training loop is named in the report. */
+const PATH_NAMES: Record<TrainPath, string> = {
+  train: "train",
+  fit: "model.fit",
+  "fit-onehot": "model.fit, tf.oneHot labels",
+};
+
 /** A row's name: the backend, with the path and threads for blas. */
 function runName(r: BackendResult): string {
   if (r.backend !== "blas") return `tfjs ${r.backend}`;
-  return `tfjs blas, ${r.path === "fit" ? "model.fit" : "train"}, ${threadCount(r.threads)}`;
+  return `tfjs blas, ${PATH_NAMES[r.path]}, ${threadCount(r.threads)}`;
+}
+
+/**
+ * The time of `model.fit` with `tf.oneHot`'s int32 labels over its time with float32 labels, at
+ * each thread count both ran.
+ */
+function oneHotRatios(results: BackendResult[]): [number, number][] {
+  const blas = results.filter((r) => r.backend === "blas");
+  return blas.filter((r) => r.path === "fit-onehot").flatMap((r) => {
+    const float = blas.find((f) => f.path === "fit" && f.threads === r.threads);
+    return float ? [[r.threads, r.medianSeconds / float.medianSeconds] as [number, number]] : [];
+  });
+}
+
+/** Seconds per epoch as the table shows them: the median, and the range over several rounds. */
+function secondsCell(row: { medianSeconds: number; rounds: number[] }): string {
+  const range = row.rounds.length > 1
+    ? ` (${Math.min(...row.rounds).toFixed(2)}–${Math.max(...row.rounds).toFixed(2)})`
+    : "";
+  return `${row.medianSeconds.toFixed(2)}${range}`;
 }
 
 /** `seconds` over `base` as "1.23×", or "–" without a base. */
@@ -129,12 +177,16 @@ function ratio(seconds: number, base: number | undefined): string {
 
 /** Prints the report as a markdown table with its caption and footnotes. */
 export function printReport(report: BenchReport): void {
-  const { backends: results, torch, overTorch, overFloor, skipped } = report;
+  const { backends: results, overTorch, overFloor, skipped } = report;
+  const torch = byConfig(report.torch, (t) => `${t.threads}`);
+  const runs = byConfig(results, tfjsKey);
   const torchBest = fastest(torch)?.medianSeconds;
-  const rows = results.map((r) =>
-    `| ${runName(r)} | ${r.medianSeconds.toFixed(2)}${r.extrapolated ? " *" : ""} | ` +
+  const rows = runs.map((r) =>
+    `| ${runName(r)} | ${secondsCell(r)}${r.extrapolated ? " *" : ""} | ` +
     `${ratio(r.medianSeconds, r.floorSeconds)} | ${ratio(r.medianSeconds, torchBest)} | ` +
-    `${Math.round(r.imagesPerSecond)} | ${r.peakRssMiB.toFixed(0)} (${r.rssSource}) | ` +
+    `${Math.round(TRAIN_IMAGES / r.medianSeconds)} | ${
+      r.peakRssMiB.toFixed(0)
+    } (${r.rssSource}) | ` +
     `${(r.valAccuracy * 100).toFixed(2)} |`
   );
   const floors = floorsByThreads(results);
@@ -146,7 +198,7 @@ export function printReport(report: BenchReport): void {
   }
   for (const t of torch) {
     rows.push(
-      `| PyTorch ${t.torch}, ${threadCount(t.threads)} | ${t.medianSeconds.toFixed(2)} | – | ` +
+      `| PyTorch ${t.torch}, ${threadCount(t.threads)} | ${secondsCell(t)} | – | ` +
         `${ratio(t.medianSeconds, torchBest)} | ${Math.round(TRAIN_IMAGES / t.medianSeconds)} | ` +
         `${t.peak_rss_mib.toFixed(0)} (ru_maxrss) | ` +
         `${(t.val_acc[t.val_acc.length - 1] * 100).toFixed(2)} |`,
@@ -180,8 +232,14 @@ export function printReport(report: BenchReport): void {
         "each blas row is set against its own run's floor, the lines below against the lowest",
     );
   }
+  for (const [threads, times] of oneHotRatios(runs)) {
+    console.log(
+      `\nmodel.fit, ${threadCount(threads)}: tf.oneHot's int32 labels take ${times.toFixed(2)}× ` +
+        "the time of float32 labels",
+    );
+  }
   for (const path of ["train", "fit"] as const) {
-    const what = path === "fit" ? "model.fit" : "train";
+    const what = PATH_NAMES[path];
     const parts = [
       overFloor[path] && `${overFloor[path]!.toFixed(2)}× the lowest floor`,
       overTorch[path] && `${overTorch[path]!.toFixed(2)}× PyTorch's fastest`,

@@ -2,7 +2,8 @@
  * One backend's training run, in a subprocess of its own so that its peak memory is its own:
  * `deno run --allow-all bench/run_backend.ts BACKEND EPOCHS PATH` trains the study's MLP with
  * lib/training/train.ts (PATH `train`) or with tfjs-layers' own `model.fit` on a `buildMlp()`
- * model (PATH `fit`), with `MLP_BLAS_THREADS` BLAS threads, and prints what it measured as one
+ * model (PATH `fit`; `fit-onehot` with labels made by `tf.oneHot`, int32, as tfjs's examples
+ * make them), with `MLP_BLAS_THREADS` BLAS threads, and prints what it measured as one
  * JSON line; {@linkcode runBackend} starts it and reads it.
  *
  * @module
@@ -49,10 +50,15 @@ export interface BackendResult {
   floorSeconds?: number;
   /** blas only: the kernel set and build of the BLAS library (`Blas.kernels`), if it says. */
   blasKernels?: { corename: string; config: string };
+  /** The bench's round it ran in, from 1 (set by bench.ts). */
+  round?: number;
 }
 
-/** The training loops the bench times: lib/training/train.ts, or tfjs-layers' `model.fit`. */
-export type TrainPath = "train" | "fit";
+/**
+ * The training loops the bench times: lib/training/train.ts, or tfjs-layers' `model.fit` with
+ * float32 one-hot labels, or with `tf.oneHot`'s int32 labels.
+ */
+export type TrainPath = "train" | "fit" | "fit-onehot";
 
 /** Peak resident set size in MiB from /proc/self/status, or undefined off Linux. */
 function vmHwmMiB(): number | undefined {
@@ -126,8 +132,11 @@ export async function measureBackend(
     sampledRss = Math.max(sampledRss, Deno.memoryUsage().rss / 2 ** 20);
   };
   const run = extrapolated ? 1 : epochs;
-  const { seconds, valAccuracy } = path === "fit"
-    ? await fitSeconds(model, x, y, run, onBatchEnd)
+  const oneHot = path === "fit-onehot"
+    ? tf.oneHot(tf.tensor1d(Int32Array.from(split.labels), "int32"), y.shape[1]!)
+    : undefined;
+  const { seconds, valAccuracy } = path !== "train"
+    ? await fitSeconds(model, x, oneHot ?? y, run, onBatchEnd)
     : await train(model, x, y, {
       epochs: run,
       batchSize: SETTINGS.batchSize,
@@ -137,7 +146,7 @@ export async function measureBackend(
     }).then((history) => ({ seconds: history.seconds, valAccuracy: history.val_acc.at(-1)! }));
   const blas = tf.backend() instanceof BlasBackend ? (tf.backend() as BlasBackend).blas : undefined;
   const [inputs, classes] = [x.shape[1]!, y.shape[1]!];
-  tf.dispose([x, y]);
+  tf.dispose([x, y, ...oneHot ? [oneHot] : []]);
   const scale = EPOCH_IMAGES / split.labels.length;
   const epochSeconds = seconds.map((s) => s * scale);
   const medianSeconds = steadyMedian(epochSeconds);

@@ -55,6 +55,17 @@ export class BlasBackend extends MathBackendCPU {
     this.blas = blas;
   }
 
+  /**
+   * The values of `t` as float32: its own array if it is a float32 tensor, a float32 copy of an
+   * int32 or bool tensor's (exact for integers up to 2²⁴, as tfjs's own cast is), else undefined.
+   * For labels such as `tf.oneHot`'s, which the fused kernels read and never write.
+   */
+  numericValues(t: TensorInfo): Float32Array | undefined {
+    if (t.dtype === "float32") return this.floatValues(t);
+    if (t.dtype !== "int32" && t.dtype !== "bool") return undefined;
+    return Float32Array.from(this.data.get(t.dataId).values as Int32Array | Uint8Array);
+  }
+
   /** The values of `t` if it is a float32 tensor, else undefined. */
   floatValues(t: TensorInfo): Float32Array | undefined {
     if (t.dtype !== "float32") return undefined;

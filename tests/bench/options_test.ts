@@ -3,14 +3,17 @@
  * variables read with lib/config.ts's rules and messages. Nothing is trained here.
  */
 import assert from "node:assert/strict";
+import type { TrainPath } from "../../bench/run_backend.ts";
 import { loadConfig, STUDY_CONFIG } from "../../lib/config.ts";
 import {
   benchBackends,
   benchEpochs,
   benchPython,
+  benchRounds,
   benchThreads,
   DEFAULT_BACKENDS,
   DEFAULT_EPOCHS,
+  DEFAULT_ROUNDS,
   SETTINGS,
   TRAIN_IMAGES,
 } from "../../bench/options.ts";
@@ -41,7 +44,10 @@ Deno.test("bench/torch_mlp.py gets every setting as an argument", () => {
   ]);
 });
 
-Deno.test("BENCH_EPOCHS, BENCH_BACKENDS and BENCH_PYTHON: unset or empty keep the defaults", () => {
+Deno.test("BENCH_EPOCHS, BENCH_ROUNDS, BENCH_BACKENDS and BENCH_PYTHON: unset or empty keep the defaults", () => {
+  assert.equal(benchRounds({}), DEFAULT_ROUNDS);
+  assert.equal(benchRounds({ BENCH_ROUNDS: " 3 " }), 3);
+  assert.match(messageOf(() => benchRounds({ BENCH_ROUNDS: "0" })), /^BENCH_ROUNDS\b/);
   assert.equal(benchEpochs({}), DEFAULT_EPOCHS);
   assert.equal(benchEpochs({ BENCH_EPOCHS: " " }), DEFAULT_EPOCHS);
   assert.equal(benchEpochs({ BENCH_EPOCHS: " 3 " }), 3);
@@ -91,7 +97,7 @@ Deno.test("BENCH_THREADS: 1 and all cores by default, else the listed counts, ea
 });
 
 Deno.test("the report sets blas's fastest run of each path against its floor and PyTorch's fastest", () => {
-  const run = (path: "train" | "fit", threads: number, medianSeconds: number) => ({
+  const run = (path: TrainPath, threads: number, medianSeconds: number) => ({
     backend: "blas",
     path,
     threads,
@@ -114,7 +120,13 @@ Deno.test("the report sets blas's fastest run of each path against its floor and
   });
   const cpu = "AMD EPYC 7551 (family 23, model 1), AVX2";
   const report = benchReport(
-    [run("train", 1, 0.9), run("train", 2, 0.6), run("fit", 1, 1.2), run("fit", 2, 0.8)],
+    [
+      run("train", 1, 0.9),
+      run("train", 2, 0.6),
+      run("fit", 1, 1.2),
+      run("fit", 2, 0.8),
+      run("fit-onehot", 1, 1.26),
+    ],
     {},
     [torch(1, [0.8, 0.7, 0.9]), torch(2, [2.0, 2.5])],
     2,
@@ -155,4 +167,55 @@ Deno.test("the report sets blas's fastest run of each path against its floor and
       "blas train, fastest thread count: 2.00× the lowest floor, 0.75× PyTorch's fastest",
     ),
   );
+  // tf.oneHot's labels: its own row, and its time against float32 labels' at the same threads.
+  assert.ok(
+    lines.some((l) => l.startsWith("| tfjs blas, model.fit, tf.oneHot labels, 1 thread |")),
+  );
+  assert.ok(
+    lines.includes(
+      "model.fit, 1 thread: tf.oneHot's int32 labels take 1.05× the time of float32 labels",
+    ),
+  );
+});
+
+Deno.test("the report makes one row of each configuration's rounds: their median and range", () => {
+  const run = (round: number, medianSeconds: number) => ({
+    backend: "blas",
+    path: "fit" as const,
+    threads: 2,
+    epochSeconds: [medianSeconds],
+    medianSeconds,
+    imagesPerSecond: TRAIN_IMAGES / medianSeconds,
+    peakRssMiB: 400,
+    rssSource: "VmHWM" as const,
+    valAccuracy: 0.97,
+    extrapolated: false,
+    floorSeconds: 0.5,
+    round,
+  });
+  const torch = (round: number, seconds: number[]) => ({
+    seconds,
+    val_acc: [0.97],
+    threads: 1,
+    torch: "1.13",
+    peak_rss_mib: 450,
+    round,
+  });
+  // Round 2 met a busy second core: 3.18 s against 1.60 and 1.70.
+  const runs = [run(1, 1.6), run(2, 3.18), run(3, 1.7)];
+  const report = benchReport(runs, {}, [torch(1, [9, 2]), torch(2, [9, 2.2])], 3, "a CPU");
+  assert.equal(report.backends.length, 3, "every run kept in results.json");
+  assert.ok(Math.abs(report.overTorch.fit! - 1.7 / 2.1) < 1e-12, "medians of the rounds");
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    printReport(report);
+  } finally {
+    console.log = log;
+  }
+  const lines = printed.join("\n").split("\n");
+  const rows = lines.filter((l) => l.startsWith("| tfjs blas, model.fit, 2 threads |"));
+  assert.deepEqual(rows.map((l) => l.split(" | ")[1]), ["1.70 (1.60–3.18)"]);
+  assert.ok(lines.some((l) => l.startsWith("| PyTorch 1.13, 1 thread | 2.10 (2.00–2.20) |")));
 });

@@ -30,7 +30,9 @@ export function categoricalAccuracy(
 ): TensorInfo {
   const { inputs: { yTrue, yPred }, backend } = args;
   const values = labelsAndPredictions(backend, yTrue, yPred);
-  if (values === undefined) throw new Error(`${ACCURACY}: expected float32 yTrue, yPred`);
+  if (values === undefined) {
+    throw new Error(`${ACCURACY}: expected numeric yTrue and float32 yPred of one shape`);
+  }
   const [t, p] = values;
   const k = yPred.shape[yPred.shape.length - 1];
   const out = backend.allocate(k === 0 ? 0 : p.length / k);

@@ -40,13 +40,16 @@ export type CrossentropyGradInputs = Record<"dy" | "yTrue" | "yPred", TensorInfo
 /** The clip bounds of tfjs-layers' cross-entropy: [epsilon, 1 − epsilon]. */
 export type CrossentropyAttrs = { epsilon: number };
 
-/** The float32 values of `yTrue` and `yPred` (one shape, rank ≥ 1), or undefined. */
+/**
+ * The values of `yTrue` (float32, or int32 and bool as float32) and of `yPred` (float32), of one
+ * shape of rank ≥ 1, or undefined.
+ */
 export function labelsAndPredictions(
   backend: BlasBackend,
   yTrue: TensorInfo,
   yPred: TensorInfo,
 ): [Float32Array, Float32Array] | undefined {
-  const t = backend.floatValues(yTrue);
+  const t = backend.numericValues(yTrue);
   const p = backend.floatValues(yPred);
   const sameShape = util.arraysEqual(yTrue.shape, yPred.shape) && yPred.shape.length > 0;
   return t && p && sameShape ? [t, p] : undefined;
@@ -73,7 +76,7 @@ export function categoricalCrossentropy(
 ): TensorInfo {
   const { inputs: { yTrue, yPred }, backend, attrs: { epsilon } } = args;
   const values = labelsAndPredictions(backend, yTrue, yPred);
-  if (values === undefined) throw new Error(`${CROSSENTROPY}: expected float32 yTrue, yPred`);
+  if (values === undefined) throw new Error(`${CROSSENTROPY}: expected numeric yTrue and float32 yPred of one shape`);
   const [t, p] = values;
   const k = yPred.shape[yPred.shape.length - 1];
   const out = backend.allocate(k === 0 ? 0 : p.length / k);

@@ -133,6 +133,105 @@ blasTest(
   },
 );
 
+/** tfjs's matrix products run while `work` runs: none when the fused step trained. */
+async function products(work: () => Promise<void>): Promise<number> {
+  const profile = await tf.profile(async () => (await work(), []));
+  return profile.kernels.filter((k) => k.name.endsWith("MatMul")).length;
+}
+
+blasTest(
+  "fuseDenseTraining on blas: tf.oneHot's int32 labels, validationData and fitDataset, fused",
+  async () => {
+    await tf.setBackend("blas");
+    const [x, y] = batch(40, 5);
+    const [xv, yv] = batch(12, 7);
+    const int32 = [tf.cast(y, "int32"), tf.cast(yv, "int32")];
+    const fit = async (model: Sequential, labels: Tensor, validation: Tensor) => {
+      const { history } = await model.fit(x, labels, {
+        epochs: 2,
+        batchSize: 16,
+        validationData: [xv, validation],
+        shuffle: false,
+      });
+      return [history, await state(model)];
+    };
+    const own = stack();
+    const expected = await fit(own, y, yv);
+    const fused = stack();
+    fuseDenseTraining(fused);
+    let actual: unknown;
+    assert.equal(
+      await products(async () => void (actual = await fit(fused, int32[0], int32[1]))),
+      0,
+    );
+    assert.deepEqual(actual, expected, "int32 labels: tfjs's own history and weights");
+    // fitDataset, with int32 labels: the same batches as fit's, made afresh for each epoch (it
+    // disposes them).
+    const starts = [0, 16, 32];
+    const dataset = {
+      size: starts.length,
+      iterator: () => {
+        let i = 0;
+        const next = () => {
+          if (i === starts.length) return { value: undefined, done: true };
+          const [start, size] = [starts[i], Math.min(16, 40 - starts[i++])];
+          return {
+            value: { xs: tf.slice(x, start, size), ys: tf.slice(int32[0], start, size) },
+            done: false,
+          };
+        };
+        return Promise.resolve({ next: () => Promise.resolve(next()) });
+      },
+    };
+    const fromDataset = stack();
+    fuseDenseTraining(fromDataset);
+    const ownDataset = stack();
+    const fitDataset = async (model: Sequential) => {
+      // deno-lint-ignore no-explicit-any
+      const { history } = await model.fitDataset(dataset as any, { epochs: 2 });
+      return [history, await state(model)];
+    };
+    let fromFused: unknown;
+    assert.equal(await products(async () => void (fromFused = await fitDataset(fromDataset))), 0);
+    assert.deepEqual(fromFused, await fitDataset(ownDataset), "fitDataset");
+    tf.dispose([x, y, xv, yv, ...int32]);
+    [own, fused, fromDataset, ownDataset].forEach((m) => m.dispose());
+  },
+);
+
+blasTest("fuseDenseTraining says once why tfjs's own step runs on blas", async () => {
+  await tf.setBackend("blas");
+  const [x, y] = batch(40, 5);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+  try {
+    const fused = stack();
+    fuseDenseTraining(fused);
+    const own = stack();
+    const classWeight = { 0: 1, 1: 2, 2: 1 };
+    const fit = async (model: Sequential) => {
+      const { history } = await model.fit(x, y, {
+        epochs: 2,
+        batchSize: 16,
+        classWeight,
+        shuffle: false,
+      });
+      return [history, await state(model)];
+    };
+    assert.deepEqual(await fit(fused), await fit(own), "tfjs's own step, the same numbers");
+    assert.deepEqual(warnings, [
+      "blas: this model trains with tfjs's own step, which is slower: it has sample weights " +
+      "(classWeight)",
+    ]);
+    own.dispose();
+    fused.dispose();
+  } finally {
+    console.warn = warn;
+    tf.dispose([x, y]);
+  }
+});
+
 blasTest("fuseDenseTraining runs tfjs's step with another optimizer and off blas", async () => {
   for (const backend of ["blas", "cpu"]) {
     await tf.setBackend(backend);

@@ -120,7 +120,7 @@ function layersLoss(yTrue: Tensor, yPred: Tensor, weights: Tensor): Tensor[] {
 }
 
 blasTest(
-  "fused cross-entropy, its gradient and accuracy match tfjs-layers', bit for bit",
+  "fused cross-entropy, its gradient and accuracy match tfjs-layers', bit for bit, int32 labels too",
   async () => {
     for (const [rows, classes, seed] of [[256, 10, 40], [7, 3, 41], [5, 2, 42]]) {
       const inputs = () => [oneHot(rows, classes, seed), probabilities(rows, classes, seed + 1)];
@@ -140,6 +140,12 @@ blasTest(
         () => layersLoss(...inputs() as [Tensor, Tensor], weights()),
       );
       assert.deepEqual(fused, layers, `cross-entropy ${what} on blas, bit for bit`);
+      // tf.oneHot's labels are int32: the kernel reads them as float32, as tfjs's own ops do.
+      const fromInt32 = await runOn("blas", () => {
+        const [t, p] = inputs();
+        return fusedLoss(tf.cast(t, "int32"), p, weights());
+      });
+      assert.deepEqual(fromInt32, layers, `cross-entropy ${what} of int32 labels on blas`);
       const accuracy = (kernel: boolean) => () => {
         const [t, p] = inputs();
         return kernel

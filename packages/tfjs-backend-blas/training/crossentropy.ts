@@ -13,10 +13,16 @@ import { compiledFields, type LossOrMetricFn } from "./tfjs_internals.ts";
 /** Loss and metric functions made by this file, so that fusing twice changes nothing. */
 const fusedFunctions = new WeakSet<LossOrMetricFn>();
 
-/** Whether `kernelName` runs on the current backend for float32 yTrue and yPred of one shape. */
+/** Labels the fused kernels read: float32, or int32 and bool (such as `tf.oneHot`'s) as float32. */
+const LABEL_DTYPES = new Set(["float32", "int32", "bool"]);
+
+/**
+ * Whether `kernelName` runs on the current backend for numeric yTrue and float32 yPred of one
+ * shape.
+ */
 function fusable(kernelName: string, yTrue: Tensor, yPred: Tensor): boolean {
   return getKernel(kernelName, getBackend()) !== undefined &&
-    yTrue.dtype === "float32" && yPred.dtype === "float32" && yPred.rank > 0 &&
+    LABEL_DTYPES.has(yTrue.dtype) && yPred.dtype === "float32" && yPred.rank > 0 &&
     util.arraysEqual(yTrue.shape, yPred.shape);
 }
 

@@ -89,11 +89,15 @@ const fusedModels = new WeakSet<object>();
  * with {@linkcode fusedAdam} on categorical cross-entropy, run each training batch — in `fit`,
  * `fitDataset` and `trainOnBatch` — as one pass on the blas backend ({@linkcode DenseStep}): the
  * same gradients as tfjs's backward pass on blas, without its tape and ~80 kernel calls; and
- * `evaluate` (and `fit`'s validation) as one forward pass, the same loss and accuracy. On any
- * other backend, with sample weights or other dtypes, with an optimizer other than
- * {@linkcode fusedAdam}'s, or after a compile with another loss or metrics, tfjs's own train
- * function runs. Returns true when fused; false when the model is not such a stack, or (after a
- * one-line notice) when this tfjs-layers lacks the fields it uses.
+ * `evaluate` (and `fit`'s validation, split off or given as `validationData`) as one forward
+ * pass, the same loss and accuracy. Labels may be float32, or int32 and bool such as `tf.oneHot`
+ * makes them (read as float32, as tfjs's own ops read them); a last batch may be smaller. On any
+ * other backend, with an optimizer other than {@linkcode fusedAdam}'s, or after a compile with
+ * another loss or metrics, tfjs's own train function runs, as asked; with sample weights
+ * (`classWeight`), an input that is not float32 [batch, features] or labels that are not numbers,
+ * it runs too, and a warning names the reason once per model. Returns true when fused; false when
+ * the model is not such a stack, or (after a one-line notice) when this tfjs-layers lacks the
+ * fields it uses.
  *
  * @example
  * ```ts
@@ -136,7 +140,19 @@ export function fuseDenseTraining(model: { readonly loss?: unknown }): boolean {
     return false;
   }
   let step: DenseStep | undefined;
-  /** The blas backend, the step and the batch's arrays, or undefined where tfjs must run. */
+  const said = new Set<string>();
+  /** Says once per model and reason why a batch on blas takes tfjs's own step. */
+  const tfjsStepBecause = (reason: string) => {
+    if (said.has(reason)) return undefined;
+    said.add(reason);
+    console.warn(`blas: this model trains with tfjs's own step, which is slower: ${reason}`);
+    return undefined;
+  };
+  /**
+   * The blas backend, the step and the batch's arrays; undefined where tfjs must run: off blas,
+   * with another optimizer or after a compile with another loss (as asked), or, said once, when
+   * the batch is one the step cannot take.
+   */
   const fusedInputs = (data: Tensor[], needsAdam: boolean) => {
     const blas = backend();
     const recompiled = model.loss !== "categoricalCrossentropy" ||
@@ -144,15 +160,19 @@ export function fuseDenseTraining(model: { readonly loss?: unknown }): boolean {
     const adam = !needsAdam || compiled.optimizer() instanceof FusedAdamOptimizer;
     if (!(blas instanceof BlasBackend) || !adam || recompiled) return undefined;
     const [x, y] = data;
+    if (data.slice(2).some((d) => d != null)) {
+      return tfjsStepBecause("it has sample weights (classWeight)");
+    }
     const xs = blas.floatValues(x);
-    const ys = blas.floatValues(y);
+    if (xs === undefined || x.rank !== 2) {
+      return tfjsStepBecause(`its input is ${x.dtype} [${x.shape}], not float32 [batch, features]`);
+    }
+    const ys = blas.numericValues(y);
+    if (ys === undefined) return tfjsStepBecause(`its labels are ${y.dtype}, not numbers`);
     const variables = compiled.weights().map((w) => w.read());
     const values = variables.map((v) => blas.floatValues(v));
-    if (
-      data.slice(2).some((d) => d != null) || xs === undefined || ys === undefined ||
-      x.rank !== 2 || values.some((v) => v === undefined)
-    ) {
-      return undefined;
+    if (values.some((v) => v === undefined)) {
+      return tfjsStepBecause("its weights are not float32 tensors of the blas backend");
     }
     step ??= new DenseStep(blas.blas, specs, blas.epsilon());
     const byWeight = new Map(compiled.weights().map((w, i) => [w, values[i]!]));
