@@ -76,7 +76,9 @@ export function categoricalCrossentropy(
 ): TensorInfo {
   const { inputs: { yTrue, yPred }, backend, attrs: { epsilon } } = args;
   const values = labelsAndPredictions(backend, yTrue, yPred);
-  if (values === undefined) throw new Error(`${CROSSENTROPY}: expected numeric yTrue and float32 yPred of one shape`);
+  if (values === undefined) {
+    throw new Error(`${CROSSENTROPY}: expected numeric yTrue and float32 yPred of one shape`);
+  }
   const [t, p] = values;
   const k = yPred.shape[yPred.shape.length - 1];
   const out = backend.allocate(k === 0 ? 0 : p.length / k);
