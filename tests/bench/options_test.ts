@@ -96,6 +96,19 @@ Deno.test("BENCH_THREADS: 1 and all cores by default, else the listed counts, ea
   );
 });
 
+/** The lines that printReport prints for `report`. */
+function printedLines(report: ReturnType<typeof benchReport>): string[] {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    printReport(report);
+  } finally {
+    console.log = log;
+  }
+  return printed.join("\n").split("\n");
+}
+
 Deno.test("the report sets blas's fastest run of each path against its floor and PyTorch's fastest", () => {
   const run = (path: TrainPath, threads: number, medianSeconds: number) => ({
     backend: "blas",
@@ -142,15 +155,7 @@ Deno.test("the report sets blas's fastest run of each path against its floor and
   assert.ok(Math.abs(noisy.overFloor.train! - 0.55 / 0.3) < 1e-12);
   assert.deepEqual(benchReport([run("train", 2, 1)], {}, [], 2).overTorch, {});
 
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => printed.push(args.join(" "));
-  try {
-    printReport(report);
-  } finally {
-    console.log = log;
-  }
-  const lines = printed.join("\n").split("\n");
+  const lines = printedLines(report);
   assert.ok(lines.includes(`CPU: ${cpu}`));
   assert.ok(lines.includes("BLAS: OpenBLAS 0.3.21 DYNAMIC_ARCH Zen (kernels: Zen)"));
   assert.ok(lines.includes(
@@ -206,15 +211,7 @@ Deno.test("the report makes one row of each configuration's rounds: their median
   const report = benchReport(runs, {}, [torch(1, [9, 2]), torch(2, [9, 2.2])], 3, "a CPU");
   assert.equal(report.backends.length, 3, "every run kept in results.json");
   assert.ok(Math.abs(report.overTorch.fit! - 1.7 / 2.1) < 1e-12, "medians of the rounds");
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => printed.push(args.join(" "));
-  try {
-    printReport(report);
-  } finally {
-    console.log = log;
-  }
-  const lines = printed.join("\n").split("\n");
+  const lines = printedLines(report);
   const rows = lines.filter((l) => l.startsWith("| tfjs blas, model.fit, 2 threads |"));
   assert.deepEqual(rows.map((l) => l.split(" | ")[1]), ["1.70 (1.60–3.18)"]);
   assert.ok(lines.some((l) => l.startsWith("| PyTorch 1.13, 1 thread | 2.10 (2.00–2.20) |")));

@@ -24,7 +24,13 @@ import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { output } from "../../scripts/execute_notebook.ts";
 import { setup } from "../../scripts/setup.ts";
-import { CHROMIUM, CHROMIUM_MISSING, launchChromium, SHOTS } from "../fixtures/chromium.ts";
+import {
+  CHROMIUM,
+  CHROMIUM_MISSING,
+  launchChromium,
+  pageErrors,
+  SHOTS,
+} from "../fixtures/chromium.ts";
 import { buildPage } from "./jupyterlab_page/build.ts";
 import type { JupyterLabPage, Message, Shown } from "./jupyterlab_page/main.ts";
 import {
@@ -74,16 +80,6 @@ if (skip) {
 }
 
 const call = pageCaller<JupyterLabPage>();
-
-/** The console errors and uncaught exceptions of a page, as they come. */
-function pageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(String(error)));
-  return errors;
-}
 
 function firstLine(text: unknown): string {
   return [text ?? ""].flat().join("").split("\n")[0];

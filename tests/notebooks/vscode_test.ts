@@ -12,7 +12,13 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
-import { CHROMIUM, CHROMIUM_MISSING, launchChromium, SHOTS } from "../fixtures/chromium.ts";
+import {
+  CHROMIUM,
+  CHROMIUM_MISSING,
+  launchChromium,
+  pageErrors,
+  SHOTS,
+} from "../fixtures/chromium.ts";
 import { ROOT } from "../fixtures/root.ts";
 import { type Chart, checkDrawn, pageCaller, runChartChecks, VEGA_LITE } from "./chart_checks.ts";
 import type { ChartPage } from "./chart_page.ts";
@@ -32,16 +38,6 @@ if (skip) {
 }
 
 const call = pageCaller<ChartPage>();
-
-/** The console errors and uncaught exceptions of a page, as they come. */
-function pageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(String(error)));
-  return errors;
-}
 
 /** Each committed notebook's charts drawn, each checked as drawn; returns them. */
 async function committedCharts(page: Page): Promise<Chart[]> {
