@@ -15,7 +15,7 @@ import { loadConfig } from "../lib/config.ts";
 import { loadFashionMnist, loadMnist } from "../lib/data/mnist.ts";
 import { pngBundle, showOutput, type SizedBundle } from "../lib/display/show.ts";
 import type { Pixels } from "../lib/pictures/pixels.ts";
-import { pngDataUrl } from "../lib/pictures/png.ts";
+import { base64, pngDataUrl } from "../lib/pictures/png.ts";
 import { svgToPng } from "../lib/pictures/raster.ts";
 import { renderSvg } from "../lib/pictures/render.ts";
 import { escapeHtml, unescapeHtml } from "../lib/pictures/tables.ts";
@@ -70,14 +70,6 @@ async function artifactsOf(model: Awaited<ReturnType<typeof loadCheckpoint>>) {
   const { modelTopology, weightSpecs, weightData } = saved!;
   const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData!));
   return { modelTopology: modelTopology as object, weightSpecs: weightSpecs!, bytes };
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
 
 /**

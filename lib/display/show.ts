@@ -15,7 +15,7 @@
  * @module
  */
 import { checkNumber } from "../checks.ts";
-import { pngDataUrl, pngSize } from "../pictures/png.ts";
+import { base64, pngSize } from "../pictures/png.ts";
 import { unescapeHtml } from "../pictures/tables.ts";
 import { svgToPng } from "../pictures/raster.ts";
 import { inJupyter, kernel, publish, send } from "../_kernel.ts";
@@ -79,7 +79,7 @@ export function pngBundle(png: Uint8Array, opts: ShowPngOptions = {}): SizedBund
   checkNumber("pngBundle: density", density, { above: 0 });
   const { width, height } = pngSize(png);
   return {
-    bundle: { "image/png": pngDataUrl(png).split(",")[1], "text/plain": alt },
+    bundle: { "image/png": base64(png), "text/plain": alt },
     metadata: { "image/png": { width: width / density, height: height / density } },
   };
 }

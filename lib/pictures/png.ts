@@ -105,11 +105,26 @@ export function digitGridPng(
  * ```
  */
 export function pngDataUrl(png: Uint8Array): string {
+  return `data:image/png;base64,${base64(png)}`;
+}
+
+/**
+ * Encodes bytes as base64, a slice at a time (a PNG or a model's weights can be megabytes, more
+ * than one call's arguments can hold).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(base64(Uint8Array.of(137, 80, 78, 71)), "iVBORw==");
+ * ```
+ */
+export function base64(bytes: Uint8Array): string {
   let binary = "";
-  for (let i = 0; i < png.length; i += 0x8000) {
-    binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
-  return `data:image/png;base64,${btoa(binary)}`;
+  return btoa(binary);
 }
 
 /**

@@ -109,8 +109,9 @@ function printedLines(report: ReturnType<typeof benchReport>): string[] {
   return printed.join("\n").split("\n");
 }
 
-Deno.test("the report sets blas's fastest run of each path against its floor and PyTorch's fastest", () => {
-  const run = (path: TrainPath, threads: number, medianSeconds: number) => ({
+/** A blas run as run_backend.ts reports it; its floor is 0.5 s at one thread, 0.3 s at more. */
+function blasRun(path: TrainPath, threads: number, medianSeconds: number) {
+  return {
     backend: "blas",
     path,
     threads,
@@ -123,25 +124,26 @@ Deno.test("the report sets blas's fastest run of each path against its floor and
     extrapolated: false,
     floorSeconds: threads === 1 ? 0.5 : 0.3,
     blasKernels: { corename: "Zen", config: "OpenBLAS 0.3.21 DYNAMIC_ARCH Zen" },
-  });
-  const torch = (threads: number, seconds: number[]) => ({
-    seconds,
-    val_acc: [0.97],
-    threads,
-    torch: "1.13",
-    peak_rss_mib: 450,
-  });
+  };
+}
+
+/** A PyTorch run as bench/pytorch.ts reports it. */
+function torchRun(threads: number, seconds: number[]) {
+  return { seconds, val_acc: [0.97], threads, torch: "1.13", peak_rss_mib: 450 };
+}
+
+Deno.test("the report sets blas's fastest run of each path against its floor and PyTorch's fastest", () => {
   const cpu = "AMD EPYC 7551 (family 23, model 1), AVX2";
   const report = benchReport(
     [
-      run("train", 1, 0.9),
-      run("train", 2, 0.6),
-      run("fit", 1, 1.2),
-      run("fit", 2, 0.8),
-      run("fit-onehot", 1, 1.26),
+      blasRun("train", 1, 0.9),
+      blasRun("train", 2, 0.6),
+      blasRun("fit", 1, 1.2),
+      blasRun("fit", 2, 0.8),
+      blasRun("fit-onehot", 1, 1.26),
     ],
     {},
-    [torch(1, [0.8, 0.7, 0.9]), torch(2, [2.0, 2.5])],
+    [torchRun(1, [0.8, 0.7, 0.9]), torchRun(2, [2.0, 2.5])],
     2,
     cpu,
   );
@@ -151,9 +153,9 @@ Deno.test("the report sets blas's fastest run of each path against its floor and
   assert.ok(Math.abs(report.overFloor.train! - 0.6 / 0.3) < 1e-12);
   assert.ok(Math.abs(report.overFloor.fit! - 0.8 / 0.3) < 1e-12);
   // A one-thread run that happens to be fastest is still set against the two-thread floor.
-  const noisy = benchReport([run("train", 1, 0.55), run("train", 2, 0.6)], {}, [], 2, cpu);
+  const noisy = benchReport([blasRun("train", 1, 0.55), blasRun("train", 2, 0.6)], {}, [], 2, cpu);
   assert.ok(Math.abs(noisy.overFloor.train! - 0.55 / 0.3) < 1e-12);
-  assert.deepEqual(benchReport([run("train", 2, 1)], {}, [], 2).overTorch, {});
+  assert.deepEqual(benchReport([blasRun("train", 2, 1)], {}, [], 2).overTorch, {});
 
   const lines = printedLines(report);
   assert.ok(lines.includes(`CPU: ${cpu}`));
@@ -185,27 +187,10 @@ Deno.test("the report sets blas's fastest run of each path against its floor and
 
 Deno.test("the report makes one row of each configuration's rounds: their median and range", () => {
   const run = (round: number, medianSeconds: number) => ({
-    backend: "blas",
-    path: "fit" as const,
-    threads: 2,
-    epochSeconds: [medianSeconds],
-    medianSeconds,
-    imagesPerSecond: TRAIN_IMAGES / medianSeconds,
-    peakRssMiB: 400,
-    rssSource: "VmHWM" as const,
-    valAccuracy: 0.97,
-    extrapolated: false,
-    floorSeconds: 0.5,
+    ...blasRun("fit", 2, medianSeconds),
     round,
   });
-  const torch = (round: number, seconds: number[]) => ({
-    seconds,
-    val_acc: [0.97],
-    threads: 1,
-    torch: "1.13",
-    peak_rss_mib: 450,
-    round,
-  });
+  const torch = (round: number, seconds: number[]) => ({ ...torchRun(1, seconds), round });
   // Round 2 met a busy second core: 3.18 s against 1.60 and 1.70.
   const runs = [run(1, 1.6), run(2, 3.18), run(3, 1.7)];
   const report = benchReport(runs, {}, [torch(1, [9, 2]), torch(2, [9, 2.2])], 3, "a CPU");
